@@ -1,0 +1,79 @@
+"""The built HTML book: every page of _toc.yml is there, and its outputs are clean.
+
+`make test` builds the book (from the execution cache) before running pytest,
+so these tests read the site the build just wrote.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import extract_tests
+
+HTML = extract_tests.ROOT / "_build" / "html"
+PAGES = [path.with_suffix(".html") for path in extract_tests.toc_files()]
+
+# What must never reach a reader: TensorFlow's C++ log lines (absl format, such
+# as "I0000 00:00:17... port.cc:153] ..."), Python warnings, Keras's progress
+# bars and the carriage returns that draw them, and terminal colour codes.
+DEBRIS = {
+    "an absl/TensorFlow log line": re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d\d", re.M),
+    "an absl notice": re.compile(r"absl::|InitializeLog"),
+    "a oneDNN notice": re.compile(r"oneDNN"),
+    "a TensorFlow source path": re.compile(r"tensorflow/(core|compiler|tsl)/"),
+    "a Python warning": re.compile(r"\w*Warning: "),
+    "a progress bar": re.compile(r"━|\[=+>?\.*\]"),
+    "a carriage return": re.compile(r"\r"),
+    "a terminal colour code": re.compile(r"\x1b\["),
+}
+
+
+def page(relative: Path) -> BeautifulSoup:
+    path = HTML / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: build the book first (`make book`; `make test` does it)")
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_page_is_built_with_a_title(relative):
+    soup = page(relative)
+    assert soup.find("h1") is not None and soup.find("h1").get_text(strip=True)
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_cell_outputs_are_clean(relative):
+    soup = page(relative)
+    assert not soup.select(".output.stderr"), "a cell wrote to stderr"
+    assert not soup.select(".output.traceback"), "a cell's output is a traceback"
+    for output in soup.select(".cell_output"):
+        text = output.get_text()
+        for what, pattern in DEBRIS.items():
+            match = pattern.search(text)
+            assert match is None, f"{relative}: {what} in a cell output: {text[:300]!r}"
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_images_are_local_and_have_alt_text(relative):
+    for image in page(relative).find_all("img"):
+        source = image.get("src", "")
+        assert not re.match(r"^(https?:)?//", source), f"{relative}: hot-linked image {source}"
+        if source.startswith("data:"):
+            continue
+        assert (HTML / relative).parent.joinpath(source).resolve().is_file(), source
+        assert image.get("alt", "").strip(), f"{relative}: image {source} has no alt text"
+
+
+def test_the_debris_patterns_catch_what_they_should():
+    """The patterns above would catch the real thing (so the clean pass means something)."""
+    samples = {
+        "an absl/TensorFlow log line": "I0000 00:00:1795632997.308771    2107 port.cc:153] oneDNN custom",
+        "a Python warning": "UserWarning: Do not pass an `input_shape`",
+        "a progress bar": "938/938 ━━━━━━━━━━━━━━━━━━━━ 2s 2ms/step",
+        "a carriage return": "Epoch 1/10\r 12/938",
+    }
+    for what, sample in samples.items():
+        assert DEBRIS[what].search(sample), what
+    assert not any(p.search("938/938 - 2s - 2ms/step - accuracy: 0.9023") for p in DEBRIS.values())

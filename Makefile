@@ -1,6 +1,9 @@
 # Two commands matter (see README.md):
 #   make book   sets up .venv if needed and builds the HTML book into _build/html
 #   make test   brings the book up to date (cached, so quick), then runs the tests
+# and a third makes the PDF edition:
+#   make pdf    installs TeX Live from Debian's packages if needed, builds
+#               _build/latex/handwriting-recognition.pdf and copies it into the site
 # Offline, point the book at a local MNIST first: export MNIST_NPZ=/path/to/mnist.npz
 
 PYTHON ?= python3
@@ -13,13 +16,33 @@ ifdef MNIST_NPZ
 export MNIST_NPZ := $(abspath $(MNIST_NPZ))
 endif
 
-.PHONY: book setup test clean
+.PHONY: book pdf setup tex test clean
+
+PDF := _build/latex/handwriting-recognition.pdf
+# What the PDF needs from Debian: xelatex, LaTeX packages, the FreeFont fonts,
+# latexmk, and poppler-utils for the tests that read the PDF.
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended \
+                fonts-freefont-otf latexmk poppler-utils
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 book: setup
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 test: book
 	$(BIN)/python -m pytest
+
+# The PDF reuses the execution cache of the HTML build: nothing is trained twice.
+pdf: setup tex
+	$(BIN)/jupyter-book build . --builder pdflatex --warningiserror --nitpick --keep-going
+	mkdir -p _build/html
+	cp $(PDF) _build/html/
+
+tex:
+	@if ! dpkg -s $(TEX_PACKAGES) >/dev/null 2>&1; then \
+	  echo "Installing TeX Live for the PDF: $(TEX_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEX_PACKAGES); \
+	fi
 
 setup: $(VENV)/.installed
 

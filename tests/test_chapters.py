@@ -9,6 +9,8 @@ below are checked once more on the namespace a chapter leaves behind, so that
 deleting an ``assert`` from a chapter does not quietly drop the claim.
 """
 
+import math
+
 import numpy as np
 import pytest
 
@@ -44,10 +46,165 @@ def first_classifier(ns):
     np.testing.assert_allclose(ns["probabilities"].sum(axis=1), 1, atol=1e-5)
 
 
+def neurons(ns):
+    neuron = ns["neuron"]
+    dense = neuron.layers[0]
+    assert [layer.__class__.__name__ for layer in neuron.layers] == ["Dense"]
+    assert dense.units == 1 and dense.kernel.shape == (1, 1) and neuron.count_params() == 2
+    assert ns["x_few"].shape == ns["y_few"].shape == (4, 1)
+    assert ns["x_data"].shape == ns["y_data"].shape == (1000, 1)
+    assert len(ns["history"].history["loss"]) == 50
+    assert ns["losses"][-1] < ns["losses"][0]
+    # the trained neuron follows the line: slope of its predictions near 0.8,
+    # loss near the noise variance 0.04
+    x = ns["x_data"][:, 0]
+    slope, _ = np.polyfit(x, neuron.predict(ns["x_data"], verbose=0)[:, 0], deg=1)
+    assert abs(slope - 0.8) < 0.1
+    assert 0.04 / 1.25 < ns["final_loss"] < 0.04 * 1.25
+    # tanh bends, so the weight is larger than the slope, and close to the best tanh weight
+    kernel, bias = neuron.get_weights()
+    assert kernel[0, 0] > 0.8 and ns["noiseless_weight"] > 0.8
+    assert abs(kernel[0, 0] - ns["best_data_weight"]) < 0.02
+    # the data's own least-squares slope, and the linear neuron of exercise 2
+    assert abs(ns["data_slope"] - np.polyfit(x, ns["y_data"][:, 0], 1)[0]) < 1e-9
+    assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
+    assert all(output == 0 for output in ns["at_zero"])
+
+
+def activations(ns):
+    assert ns["step_error"] is not None  # a step activation gives no gradients
+    assert ns["collapse_gap"] < 1e-5  # two linear layers are one
+    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them
+    values, slopes = ns["values"], ns["slopes"]
+    assert list(values.columns[:3]) == ["sigmoid", "tanh", "ReLU"]
+    z = values.index.to_numpy()
+    assert z.min() == -2 and z.max() == 2
+    s, t = values["sigmoid"].to_numpy(), values["tanh"].to_numpy()
+    assert np.max(np.abs(slopes["sigmoid"].to_numpy() - s * (1 - s))) <= 1e-6
+    assert np.max(np.abs(slopes["tanh"].to_numpy() - (1 - t ** 2))) <= 1e-6
+    assert np.max(np.abs(slopes["ReLU"].to_numpy() - (z > 0))) <= 1e-6
+    assert ns["single"].count_params() == 2
+    # the bias shifts the curve: tanh(x + b) crosses zero at x = -b
+    frame = ns["tanh_shifted"]
+    for b, column in zip(ns["biases"], frame.columns):
+        assert abs(np.interp(0.0, frame[column], frame.index) + b) < 0.01
+
+
+def layers(ns):
+    model = ns["model"]
+    assert [layer.__class__.__name__ for layer in model.layers] == [
+        "Flatten", "Dense", "Dropout", "Dense"
+    ]
+    hidden, output = model.layers[1], model.layers[3]
+    assert tuple(hidden.kernel.shape) == (784, 128) and tuple(hidden.bias.shape) == (128,)
+    assert tuple(output.kernel.shape) == (128, 10) and tuple(output.bias.shape) == (10,)
+    assert hidden.count_params() == 784 * 128 + 128 == 100_480
+    assert output.count_params() == 128 * 10 + 10 == 1_290
+    assert model.count_params() == 101_770
+    # Flatten: (1, 28, 28) -> (1, 784), row by row
+    assert ns["flat"].shape == (1, 784)
+    assert np.array_equal(ns["flat"], ns["image"].reshape(1, 784))
+    # Dense computes ReLU(x W + b)
+    np.testing.assert_allclose(ns["from_keras"], ns["by_hand"], atol=1e-6)
+    # Dropout: identity in inference; zeros and 1 / (1 - rate) in training
+    assert np.array_equal(ns["at_inference"], np.ones((1, 20)))
+    survivor = np.float32(1 / (1 - ns["rate"]))
+    for output_ in ns["in_training"]:
+        assert set(np.unique(output_)) <= {0.0, survivor}
+        assert (output_ == 0).any()
+    assert abs(ns["many"].mean() - 1) < 0.01
+    # Softmax: probabilities in (0, 1) summing to 1, same order as the scores
+    probabilities, scores = ns["probabilities"], ns["scores"]
+    assert abs(probabilities.sum() - 1) < 1e-6
+    assert np.all((probabilities > 0) & (probabilities < 1))
+    assert np.array_equal(np.argsort(probabilities), np.argsort(scores))
+    assert ns["prediction"] == int(np.argmax(scores))
+    assert ns["wide"].count_params() == (784 * 256 + 256) + (256 * 10 + 10)
+    np.testing.assert_allclose(ns["shifted"], probabilities, atol=1e-6)
+
+
+def compiling(ns):
+    # compiling changes no weight
+    assert len(ns["weights_before"]) == len(ns["weights_after"]) == 4
+    for before, after in zip(ns["weights_before"], ns["weights_after"]):
+        assert np.array_equal(before, after)
+    keras = ns["keras"]
+    assert isinstance(ns["model"].optimizer, keras.optimizers.Adam)
+    assert abs(ns["adam_learning_rate"] - 0.001) < 1e-9
+    # sparse on integer labels == categorical on one-hot labels == -mean(log p_c)
+    p, labels = ns["p"], ns["labels"]
+    by_hand = -np.mean(np.log(p[np.arange(len(labels)), labels]))
+    np.testing.assert_allclose([ns["sparse_loss"], ns["categorical_loss"]], by_hand, atol=1e-6)
+    assert np.array_equal(ns["one_hot"].argmax(axis=1), labels)
+    # the loss of an even guess, and the untrained model near it
+    assert abs(ns["uniform_loss"] - np.log(10)) < 1e-12
+    assert abs(ns["untrained_loss"] - np.log(10)) < 0.3
+    assert ns["untrained_accuracy"] < 0.3
+    assert ns["refused"]
+
+
+def training(ns):
+    model = ns["model"]
+    assert [layer.__class__.__name__ for layer in model.layers] == [
+        "Flatten", "Dense", "Dropout", "Dense"
+    ]
+    assert model.count_params() == ns["n_params"] == 101_770
+    # the toy gradient descent: the loss falls at every step and lands on least squares
+    steps = ns["steps"]
+    assert steps.shape == (ns["n_steps"] + 1, 3) and len(steps) <= 25
+    assert np.all(np.diff(steps[:, 2]) < 0)
+    w_best, b_best = np.polyfit(ns["x"], ns["y"], deg=1)
+    assert abs(steps[-1, 0] - w_best) < 0.01 and abs(steps[-1, 1] - b_best) < 0.01
+    # a too-large learning rate makes it diverge (exercise 2)
+    assert ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
+    # the classifier: 5 epochs, batch 64, a tenth held out for validation
+    history = ns["history"].history
+    assert len(history["loss"]) == 5 and {"val_loss", "val_accuracy"} <= set(history)
+    assert ns["n_fit"] == 54_000 and ns["n_val"] == 6_000
+    assert ns["iterations_per_epoch"] == math.ceil(54_000 / 64) == ns["history"].params["steps"]
+    assert ns["iterations_128"] == math.ceil(54_000 / 128)
+    assert np.all(np.diff(history["loss"]) < 0)
+    assert history["val_accuracy"][-1] >= 0.97
+    # small batches learn more in the same epochs (their speed is the chapter's own claim)
+    assert ns["small_accuracy"] > ns["large_accuracy"]
+
+
+def evaluation(ns):
+    model = ns["model"]
+    assert model.count_params() == 101_770
+    assert len(ns["history"].history["loss"]) == 5
+    results = ns["results"]
+    assert results["accuracy"] >= 0.97
+    probabilities, predictions, y_test = ns["probabilities"], ns["predictions"], ns["y_test"]
+    assert probabilities.shape == (10000, 10) and predictions.shape == (10000,)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+    np.testing.assert_array_equal(predictions, probabilities.argmax(axis=1))
+    assert abs(np.mean(predictions == y_test) - results["accuracy"]) < 1e-6
+    assert ns["n_wrong"] == int(np.sum(predictions != y_test))
+    p = np.mean(predictions == y_test)
+    assert abs(ns["standard_error"] - np.sqrt(p * (1 - p) / 10000)) < 1e-12
+    # the ten digits shown: five right, five wrong
+    shown = ns["shown"]
+    assert len(shown) == 10
+    assert list(predictions[shown] == y_test[shown]) == [True] * 5 + [False] * 5
+    # exercises: per-digit accuracy, the most confident mistake, the training-set score
+    assert ns["per_digit"].shape == (10,)
+    worst = ns["worst"]
+    assert predictions[worst] != y_test[worst]
+    assert ns["confidence"][worst] == ns["confidence"][ns["mistakes"]].max()
+    assert ns["fit_results"]["accuracy"] > results["accuracy"]
+
+
 CLAIMS = {
     "book/welcome.md": welcome,
     "book/mnist.md": mnist,
     "book/first-classifier.md": first_classifier,
+    "book/neurons.md": neurons,
+    "book/activations.md": activations,
+    "book/layers.md": layers,
+    "book/compiling.md": compiling,
+    "book/training.md": training,
+    "book/evaluation.md": evaluation,
 }
 
 

@@ -3,14 +3,14 @@
 Sphinx's LaTeX builder takes the root page's title as the document's title
 and promotes the root page's sections to chapters; the parts of ``_toc.yml``
 (captions of the root page's toctrees) are lost, and the first caption even
-renames the table of contents (which is called "Contents" here). This extension hands the LaTeX builder a root
-page reshaped for print:
+renames the table of contents. This extension hands the LaTeX builder a root
+page reshaped for print, and keeps the name "Contents":
 
 - the root page's content becomes a chapter titled "Welcome";
 - each toctree caption becomes a ``\\part`` before the chapters it lists (LaTeX
-  numbers the parts, so "Part I: the quick tour" becomes "The quick tour"), except
-  the last part's caption ("Back matter"), which LaTeX has no need for:
-  Sphinx gathers the bibliography at the end of the PDF in any case.
+  numbers the parts, so "Part I: the quick tour" becomes "The quick tour"),
+  except "Back matter", which gets a line in the table of contents but no
+  part page of its own.
 
 Only the copy of the page that the LaTeX builder reads while it assembles the
 book is changed, so the HTML site and the cached doctrees are untouched.
@@ -46,7 +46,15 @@ def reshape_root(tree: nodes.document, book_title: str) -> None:
     for wrapper in wrappers:
         for toctree in wrapper.findall(addnodes.toctree):
             caption = toctree.get("caption")
-            if caption and caption not in NO_PART:
+            if caption in NO_PART:
+                # no part page, but the chapters after it leave the last part
+                book += nodes.raw(
+                    "",
+                    "\\cleardoublepage\\phantomsection"
+                    f"\\addcontentsline{{toc}}{{part}}{{{escape(caption)}}}\n",
+                    format="latex",
+                )
+            elif caption:
                 # LaTeX numbers the parts itself: "Part I: the quick tour" -> "The quick tour"
                 name = re.sub(r"^Part [IVXLC]+:\s*", "", caption)
                 name = name[:1].upper() + name[1:]

@@ -10,7 +10,9 @@ page reshaped for print, and keeps the name "Contents":
 - each toctree caption becomes a ``\\part`` before the chapters it lists (LaTeX
   numbers the parts, so "Part I: the quick tour" becomes "The quick tour"),
   except "Back matter", which gets a line in the table of contents but no
-  part page of its own.
+  part page of its own;
+- the code of cells tagged ``hide-input`` is left out, as the web page folds it
+  away (their outputs, the figures, stay).
 
 Only the copy of the page that the LaTeX builder reads while it assembles the
 book is changed, so the HTML site and the cached doctrees are untouched.
@@ -63,6 +65,16 @@ def reshape_root(tree: nodes.document, book_title: str) -> None:
         book += wrapper
 
 
+def drop_hidden_inputs(tree: nodes.document) -> None:
+    """Leave out the code of cells tagged hide-input (drawing code, mostly): the
+    web page folds it away behind a button, which paper cannot do."""
+    for cell in tree.findall(nodes.container):
+        if "tag_hide-input" in cell["classes"]:
+            for part in list(cell.children):
+                if isinstance(part, nodes.Element) and "cell_input" in part["classes"]:
+                    cell.remove(part)
+
+
 def on_builder_inited(app: Sphinx) -> None:
     if app.builder.name != "latex":
         return
@@ -77,6 +89,7 @@ def on_builder_inited(app: Sphinx) -> None:
 
         def get_doctree(docname: str) -> nodes.document:
             tree = read(docname)
+            drop_hidden_inputs(tree)
             if docname == app.config.root_doc:
                 reshape_root(tree, app.config.project)
             return tree

@@ -86,3 +86,21 @@ def test_the_debris_patterns_catch_what_they_should():
     ]
     for sample in clean:
         assert not any(pattern.search(sample) for pattern in DEBRIS.values()), sample
+
+
+@pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
+def test_each_chapter_offers_its_notebook_and_source(chapter):
+    """The side bar links to the chapter as .ipynb (made from its source) and to its .md."""
+    import nbformat
+
+    relative = chapter.path.with_suffix(".html")
+    links = {a["href"] for a in page(relative).select(".sidebar-downloads a")}
+    notebook_link = next(link for link in links if link.endswith(".ipynb"))
+    notebook = nbformat.read(HTML / relative.parent / notebook_link, as_version=4)
+    nbformat.validate(notebook)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert code == [cell.source for cell in chapter.cells]
+    source_link = next(link for link in links if link.endswith(".md"))
+    assert (HTML / relative.parent / source_link).read_text(encoding="utf-8") == (
+        extract_tests.ROOT / chapter.path
+    ).read_text(encoding="utf-8")

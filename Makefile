@@ -16,7 +16,7 @@ ifdef MNIST_NPZ
 export MNIST_NPZ := $(abspath $(MNIST_NPZ))
 endif
 
-.PHONY: book pdf setup tex test clean
+.PHONY: book browser pdf setup tex test clean
 
 PDF := _build/latex/handwriting-recognition.pdf
 # What the PDF needs from Debian: xelatex, LaTeX packages, the FreeFont fonts,
@@ -49,6 +49,14 @@ tex:
 	  echo "Installing TeX Live for the PDF: $(TEX_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(TEX_PACKAGES); \
+	fi
+
+# Debian's Chromium, for the tests that open pages in a real browser (Playwright
+# drives it; no browser is downloaded).
+browser:
+	@if ! dpkg -s chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 setup: $(VENV)/.installed

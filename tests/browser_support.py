@@ -1,0 +1,176 @@
+"""Helpers for tests that open the built site in a real, headless browser.
+
+The book's interactive pages are tested in Debian's Chromium, driven by
+Playwright for Python (no browser download: Playwright is pointed at
+``/usr/bin/chromium``). A test typically does::
+
+    from browser_support import (chromium_or_skip, collect_errors, launch_chromium,
+                                 serve, watch_requests)
+
+    def test_page(playwright_browser):            # a fixture that yields launch_chromium(...)
+        with serve(HTML) as base_url:             # the built site on http://127.0.0.1:<port>/
+            page = playwright_browser.new_page()
+            errors = collect_errors(page)         # console errors and uncaught exceptions
+            requests = watch_requests(page)       # anything not for this machine is aborted
+            page.goto(base_url + "book/some-page.html")
+            ...
+            assert not errors and not requests.outside
+
+Everything here is general; nothing knows about a particular page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+#: Debian's Chromium (``apt-get install chromium``).
+CHROMIUM = Path("/usr/bin/chromium")
+
+#: Flags for a quiet, self-contained headless Chromium: no sandbox (tests may
+#: run as root in a container), no GPU, and none of the background traffic a
+#: browser starts on its own (updates, sync, first-run pages), so that every
+#: request a test sees comes from the page.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+#: Hosts that count as "this machine": requests to any other host are aborted.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like ``python -m http.server``, without a log line per request."""
+
+    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path | str) -> Iterator[str]:
+    """Serve ``directory`` over HTTP on 127.0.0.1, on a free port, in a background thread.
+
+    Yields the base URL, ending in a slash (``http://127.0.0.1:<port>/``); the
+    server is shut down when the ``with`` block ends.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"nothing to serve: {directory} is not a directory")
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=f"serve {directory}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def chromium_or_skip() -> None:
+    """Skip the calling test when Chromium or Playwright is missing; under CI, fail instead.
+
+    CI (the ``CI`` environment variable is set) installs both, so a missing one
+    there is an error, not a reason to skip.
+    """
+    problems = []
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        problems.append(f"Debian's Chromium is missing at {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problems.append("Playwright for Python is missing (pip install -r requirements.txt)")
+    if problems:
+        message = "; ".join(problems)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def launch_chromium(playwright, **options):
+    """Launch Debian's headless Chromium through a started Playwright (``sync_playwright().start()``).
+
+    Keyword arguments go to ``playwright.chromium.launch`` (``headless``,
+    ``slow_mo`` ...); extra command-line flags can be added with ``args=[...]``.
+    """
+    args = CHROMIUM_ARGS + list(options.pop("args", []))
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=args, **options)
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that never leave this machine: 127.0.0.1/localhost, data: and blob: URLs."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+@dataclass
+class Requests:
+    """What a page asked for: every URL, and those aborted because they were not local."""
+
+    seen: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+
+
+def watch_requests(target) -> Requests:
+    """Abort every request of ``target`` (a page or a browser context) that is not local.
+
+    Returns a :class:`Requests` that fills up as the page loads: ``seen`` lists
+    every request, ``outside`` the ones aborted. Install it before ``goto``.
+    """
+    requests = Requests()
+
+    def route(route):
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            requests.outside.append(url)
+            route.abort("blockedbyclient")
+
+    target.route("**/*", route)
+    target.on("request", lambda request: requests.seen.append(request.url))
+    return requests
+
+
+def collect_errors(page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions, as they happen.
+
+    Returns a list that fills up while the page runs; a test asserts it is
+    empty at the end. Failed requests show up here too, since Chromium logs
+    them to the console as errors.
+    """
+    errors: list[str] = []
+
+    def on_console(message):
+        if message.type == "error":
+            location = message.location or {}
+            where = location.get("url", "")
+            errors.append(f"console error: {message.text} ({where})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    return errors
+
+
+def have_chromium() -> bool:
+    """Whether Debian's Chromium is installed (for ``pytest.mark.skipif`` and the like)."""
+    return CHROMIUM.is_file() and shutil.which(str(CHROMIUM)) is not None

@@ -195,6 +195,141 @@ def evaluation(ns):
     assert ns["fit_results"]["accuracy"] > results["accuracy"]
 
 
+def from_scratch(ns):
+    params = ns["params"]
+    # the same 784-128-10 network as Part I, in float32 numpy arrays
+    assert {name: value.shape for name, value in params.items()} == {
+        "W1": (784, 128), "b1": (128,), "W2": (128, 10), "b2": (10,)
+    }
+    assert all(value.dtype == np.float32 for value in params.values())
+    assert ns["n_scratch_params"] == sum(v.size for v in params.values()) == 101_770
+    assert ns["keras_model"].count_params() == 101_770
+    # softmax is stable and the loss finite on scores that overflow float32
+    big = np.array([[100, 99, 90]], dtype=np.float32)
+    stable = np.exp(ns["log_softmax"](big))
+    assert np.all(np.isfinite(stable)) and abs(stable.sum() - 1) < 1e-6
+    assert np.all(np.isnan(ns["naive"]))
+    # the gradient check passed, and passes again on a fresh float64 network
+    assert ns["max_check_error"] < 1e-6
+    rng = np.random.default_rng(7)
+    params64 = ns["init"](rng, dtype=np.float64)
+    x = ns["x_train_flat"][:8].astype(np.float64)
+    errors = ns["gradient_check"](params64, x, ns["y_train"][:8], ns["backward"], rng, n_entries=30)
+    assert max(errors.values()) < 1e-6
+    # ... and flags the broken backward of exercise 2 in the hidden layer only
+    broken = ns["broken_errors"]
+    assert broken["W1"] > 1e-2 and broken["b1"] > 1e-2
+    assert broken["W2"] < 1e-6 and broken["b2"] < 1e-6
+    # training: 10 epochs, loss falling, test accuracy of at least 97 %
+    history = ns["scratch_history"]
+    assert len(history["loss"]) == len(history["accuracy"]) == 10
+    assert history["loss"][-1] < history["loss"][0]
+    predictions = ns["forward"](params, ns["x_test_flat"])[0].argmax(axis=1)
+    accuracy = float(np.mean(predictions == ns["y_test"]))
+    assert accuracy == ns["scratch_accuracy"] >= 0.97
+    # the Keras model of Part I, side by side
+    assert len(ns["keras_history"].history["loss"]) == 10
+    assert ns["keras_accuracy"] >= 0.97
+    assert abs(ns["scratch_accuracy"] - ns["keras_accuracy"]) < 0.01
+    assert list(ns["comparison"].columns) == ["from scratch (numpy)", "Keras (Part I)"]
+    # exercise 3: momentum beats plain steps of the same size
+    assert ns["with_momentum"]["loss"][0] < ns["plain"]["loss"][0]
+
+
+def training_dynamics(ns):
+    # the validation set is carved from the training data, never the test set
+    assert len(ns["x_fit"]) == 54_000 and len(ns["x_val"]) == 6_000
+    assert ns["x_val"].shape == (6_000, 28, 28) and ns["x_test"].shape == (10_000, 28, 28)
+    # batch size: fewer updates per epoch, lower accuracy after the same epochs
+    # (the chapter asserts the broad trend of its measured times itself)
+    sweep = ns["sweep"]
+    assert list(sweep.index) == [16, 64, 256, 1024]
+    assert list(sweep["updates per epoch"]) == [1250, 313, 79, 20]
+    assert np.all(np.diff(sweep["validation accuracy"].to_numpy()) < 0)
+    # learning rate: the right one ends lowest; too small crawls; too large stalls
+    losses = {rate: np.array(h["loss"]) for rate, h in ns["rate_histories"].items()}
+    too_small, right, too_large = losses[1e-5], losses[1e-3], losses[1e-1]
+    assert right[-1] < too_small[-1] / 5 and right[-1] < too_large[-1] / 5
+    assert np.all(np.diff(too_small) < 0) and too_small[-1] > right[0]
+    assert too_large[-1] > too_large.min()
+    # overfitting on 2,000 images: training accuracy 100 %, validation loss rises
+    plain, dropped = ns["plain"], ns["dropped"]
+    assert plain["final_accuracy"] > 0.999
+    assert plain["best_epoch"] < 30 and plain["final_val_loss"] > 1.1 * plain["best_val_loss"]
+    assert dropped["final_val_loss"] < plain["final_val_loss"]
+    assert dropped["best_val_loss"] < plain["best_val_loss"]
+    assert dropped["accuracy_gap"] < plain["accuracy_gap"]
+    # early stopping: stopped early, 5 epochs after the best, best weights restored
+    stopped, best_epoch = ns["stopped"], ns["best_epoch"]
+    assert ns["epochs_run"] == len(stopped["val_loss"]) == best_epoch + 5 < 60
+    assert abs(ns["restored_loss"] - min(stopped["val_loss"])) < 1e-4
+    restored = ns["stopped_model"].evaluate(ns["x_val"], ns["y_val"], batch_size=64, verbose=0)
+    assert abs(restored[0] - min(stopped["val_loss"])) < 1e-4
+    # exercises: the replay agrees with Keras; batch gradient noise ~ 1 / sqrt(B)
+    assert ns["replayed"][5] == (ns["epochs_run"], best_epoch)
+    assert 3 < ns["noise"][16] / ns["noise"][256] < 5
+
+
+def draw_a_digit(ns):
+    import base64
+    import json
+
+    model = ns["model"]
+    assert [layer.__class__.__name__ for layer in model.layers] == [
+        "Flatten", "Dense", "Dropout", "Dense"
+    ]
+    assert model.count_params() == 101_770
+    assert len(ns["history"].history["loss"]) == 10
+    assert ns["test_accuracy"] >= 0.97
+    # the JSON written into the page holds exactly the trained weights, and the pen's width
+    exported = json.loads(ns["weights_json"])
+    assert exported["pen_width"] == ns["pen_width"]
+    assert [layer["activation"] for layer in exported["layers"]] == ["relu", "softmax"]
+    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    for layer, spec in zip(dense, exported["layers"], strict=True):
+        for part, variable in (("kernel", layer.kernel), ("bias", layer.bias)):
+            data = base64.b64decode(spec[part]["data"])
+            values = np.frombuffer(data, dtype="<f4").reshape(spec[part]["shape"])
+            assert np.array_equal(values, np.asarray(variable))
+    assert len(ns["weights_json"]) < 1_000_000
+    # the page's arithmetic, redone in Python from the JSON, agrees with Keras
+    assert ns["largest_difference"] < 1e-4
+    assert ns["same_answers"] >= 9_990
+    # shifted and shrunken digits cost accuracy, which is why the page preprocesses
+    assert ns["accuracy_right"][0] == ns["accuracy_down"][0] == ns["test_accuracy"]
+    assert ns["accuracy_right"][4] < ns["test_accuracy"] - 0.3
+    assert ns["accuracy_down"][4] < ns["test_accuracy"] - 0.3
+    assert ns["accuracy_half"] < ns["test_accuracy"] - 0.2
+    # the pen draws strokes about as wide as MNIST's
+    assert np.median(ns["mnist_widths"]) == 3
+    assert 2 <= ns["pen_on_grid"] <= 3
+    # exercises: thicker strokes cost accuracy; centring by the box changes answers
+    assert ns["thick_accuracy"] < ns["test_accuracy"]
+    assert ns["box_changed"] > 0 and ns["box_accuracy"] < ns["test_accuracy"]
+
+
+def convnets(ns):
+    model = ns["model"]
+    assert ns["x_train"].shape == (60_000, 28, 28, 1) and ns["x_test"].shape == (10_000, 28, 28, 1)
+    assert ns["results"]["accuracy"] >= 0.993
+    assert len(ns["history"].history["loss"]) == ns["epochs"]
+    assert ns["conv_params"] == 3 * 3 * 1 * 32 + 32
+    assert ns["filters"].shape == (3, 3, 1, 32)
+    assert ns["maps_1"].min() >= 0 and ns["maps_3"].min() >= 0
+    assert model.count_params() > ns["n_conv_params"]
+
+
+def error_analysis(ns):
+    confusion, y_test = ns["confusion"], ns["y_test"]
+    assert ns["accuracy"] >= 0.993
+    assert confusion.shape == (10, 10) and confusion.sum() == len(y_test) == 10_000
+    assert np.array_equal(confusion.sum(axis=1), np.bincount(y_test, minlength=10))
+    assert np.trace(confusion) == ns["n_correct"] == 10_000 - ns["n_mistakes"]
+    recall, precision = np.asarray(ns["recall"]), np.asarray(ns["precision"])
+    assert np.all((0 <= recall) & (recall <= 1)) and np.all((0 <= precision) & (precision <= 1))
+    assert len(ns["surest"]) == 15
+
+
 CLAIMS = {
     "book/welcome.md": welcome,
     "book/mnist.md": mnist,
@@ -205,6 +340,11 @@ CLAIMS = {
     "book/compiling.md": compiling,
     "book/training.md": training,
     "book/evaluation.md": evaluation,
+    "book/from-scratch.md": from_scratch,
+    "book/convnets.md": convnets,
+    "book/error-analysis.md": error_analysis,
+    "book/training-dynamics.md": training_dynamics,
+    "book/draw-a-digit.md": draw_a_digit,
 }
 
 

@@ -77,8 +77,7 @@ def edit_one_code_cell(chapter: Path) -> None:
     """Add a comment line to the chapter's last code cell: its code hash changes."""
     text = chapter.read_text(encoding="utf-8")
     fence = text.rfind("```{code-cell}")
-    end_of_fence = text.index("```", fence + 3)
-    closing = text.index("\n```", end_of_fence + 3)
+    closing = text.index("\n```", fence + 3)  # the cell's closing fence
     chapter.write_text(text[:closing] + "\n# edited by scripts/benchmark.py" + text[closing:], encoding="utf-8")
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
+from optional import skip_or_fail
 
 #: Debian's Chromium (``apt-get install chromium``).
 CHROMIUM = Path("/usr/bin/chromium")
@@ -98,10 +98,7 @@ def chromium_or_skip() -> None:
     except ImportError:
         problems.append("Playwright for Python is missing (pip install -r requirements.txt)")
     if problems:
-        message = "; ".join(problems)
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail("; ".join(problems))
 
 
 def launch_chromium(playwright, **options):

@@ -4,7 +4,6 @@ CI builds the PDF before the tests, and there a missing PDF fails. On a
 reader's machine these tests are skipped until `make pdf` has been run.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import extract_tests
+from optional import skip_or_fail
 
 ROOT = extract_tests.ROOT
 LATEX = ROOT / "_build" / "latex"
@@ -24,9 +24,7 @@ HTML = ROOT / "_build" / "html"
 @pytest.fixture(scope="module")
 def pdf() -> Path:
     if not PDF.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{PDF} is missing: CI must build the PDF (make pdf) before the tests")
-        pytest.skip("the PDF is not built; run `make pdf` first")
+        skip_or_fail(f"{PDF} is missing: build the PDF first (`make pdf`)")
     for tool in ("pdftotext", "pdffonts", "pdfinfo"):
         assert shutil.which(tool), f"{tool} is missing: `make pdf` installs poppler-utils"
     return PDF

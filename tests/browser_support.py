@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import shutil
@@ -54,11 +55,44 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
+#: What a web host compresses (GitHub Pages among them): text, not images or fonts.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files like ``python -m http.server``, without a log line per request."""
+    """Serves files like ``python -m http.server``, without a log line per request.
+
+    Like a real web host, it sends text gzip-compressed to a browser that
+    accepts it, so that the bytes a page transfers here are the bytes it
+    transfers from the published site.
+    """
 
     def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
         pass
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        path = Path(self.translate_path(self.path))
+        kind = self.guess_type(str(path))
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.is_file()
+            or not kind.startswith(COMPRESSED_TYPES)
+        ):
+            return super().do_GET()
+        body = _gzipped(path, path.stat().st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    """``path`` compressed as a web host would; cached per file version (``mtime_ns``)."""
+    return gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,203 @@
+"""Every page of the built site in a real browser, with the network cut off.
+
+Each page is served from localhost (gzip-compressed, as a web host serves it)
+and opened in Debian's headless Chromium, with every request for another host
+aborted. For every page the tests check:
+
+- nothing was requested from outside the site, and nothing failed to load;
+- no console error and no uncaught exception;
+- the mathematics was typeset (by the MathJax the site serves itself);
+- an axe-core audit (from npm, run in the page) finds no serious or critical
+  accessibility violation;
+- the page's weight, every byte it transferred, stays under 3 MB. The weights
+  are written to _build/page-weights.md, the table the README quotes
+  (``python scripts/readme_section.py page-weights _build/page-weights.md``);
+- in the dark theme (the reader's system set to dark), text still meets
+  axe-core's contrast rules, and every figure is shown on its own light paper
+  (its most common shade, as the browser draws it) rather than melting into
+  the dark page, so its dark ink and labels stay legible.
+
+Full-text search is checked once, on a word every chapter uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+import extract_tests
+from browser_support import chromium_or_skip, collect_errors, launch_chromium, serve, watch_requests
+
+ROOT = extract_tests.ROOT
+HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()] + [
+    "genindex.html",
+    "search.html",
+]
+MAX_PAGE_BYTES = 3_000_000
+#: How light a figure's paper must look on the dark theme (out of 255). The dark
+#: page itself is about 18; the theme dims a white figure to about 220.
+MIN_PAPER = 160
+WEIGHTS: dict[str, int] = {}
+
+
+@pytest.fixture(scope="module")
+def site():
+    chromium_or_skip()
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"{HTML} holds no built site: run `make book` first")
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with serve(HTML) as base_url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser, base_url
+        finally:
+            browser.close()
+    write_weights()
+
+
+def open_page(browser, url, color_scheme="light"):
+    """Open ``url`` in a fresh context (an empty cache); returns the page, its errors and requests."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
+    errors = collect_errors(page)
+    requests = watch_requests(page)
+    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url} ({request.failure})"))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, errors, requests
+
+
+def transferred_bytes(page) -> int:
+    """Every byte the page loaded (headers and compressed bodies), as the browser counts it."""
+    return page.evaluate(
+        """() => performance.getEntriesByType("navigation")
+                   .concat(performance.getEntriesByType("resource"))
+                   .reduce((sum, entry) => sum + (entry.transferSize || entry.encodedBodySize || 0), 0)"""
+    )
+
+
+def axe_violations(page, rules=None) -> list[str]:
+    """The serious and critical violations axe-core finds in the page, one line each."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    results = page.evaluate(
+        """async (options) => {
+             const r = await axe.run(document, options);
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+           }""",
+        options,
+    )
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}"
+        for v in results
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def untypeset_math(page) -> list[str]:
+    """Wait for MathJax on a page with mathematics; returns a problem if some was left as TeX."""
+    if not page.locator(".math").count():
+        return []
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("() => MathJax.startup.promise")
+    typeset, math = page.locator("mjx-container").count(), page.locator(".math").count()
+    return [] if typeset >= math else [f"only {typeset} of {math} formulas were typeset"]
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_page_loads_offline_cleanly_and_accessibly(site, relative):
+    browser, base_url = site
+    page, errors, requests = open_page(browser, base_url + relative)
+    try:
+        assert requests.seen, "the page made no request at all"
+        problems = [f"request outside the site: {url}" for url in requests.outside]
+        problems += untypeset_math(page)
+        problems += axe_violations(page)
+        WEIGHTS[relative] = transferred_bytes(page)
+        if WEIGHTS[relative] >= MAX_PAGE_BYTES:
+            problems.append(f"the page transfers {WEIGHTS[relative]:,} bytes, over {MAX_PAGE_BYTES:,}")
+        problems += errors
+        assert not problems, f"{relative}:\n" + "\n".join(problems)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("relative", PAGES)
+def test_page_reads_in_the_dark_theme(site, relative):
+    from PIL import Image
+
+    browser, base_url = site
+    page, errors, requests = open_page(browser, base_url + relative, color_scheme="dark")
+    try:
+        theme = page.evaluate("() => document.documentElement.dataset.theme")
+        assert theme == "dark", f"the theme did not follow the system's dark mode (it is {theme!r})"
+        problems = axe_violations(page, rules=["color-contrast"])
+        figures = page.locator("article img")
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            if not figure.is_visible() or figure.bounding_box()["width"] < 40:
+                continue
+            # The figure's paper is its most common shade, as the reader sees it.
+            histogram = Image.open(io.BytesIO(figure.screenshot())).convert("L").histogram()
+            paper = max(range(256), key=histogram.__getitem__)
+            if paper < MIN_PAPER:
+                name = figure.get_attribute("alt") or figure.get_attribute("src") or f"image {index}"
+                problems.append(f"a figure shown on dark paper (brightness {paper} of 255): {name[:80]}")
+        problems += errors + [f"request outside the site: {url}" for url in requests.outside]
+        assert not problems, f"{relative} (dark theme):\n" + "\n".join(problems)
+    finally:
+        page.close()
+
+
+def test_search_finds_the_chapters(site):
+    browser, base_url = site
+    page, errors, requests = open_page(browser, base_url + "search.html?q=neuron")
+    try:
+        page.wait_for_selector("#search-results li", timeout=20_000)
+        found = page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
+        assert any("neurons.html" in link for link in found), found
+        assert not requests.outside and not errors
+    finally:
+        page.close()
+
+
+def test_figures_have_an_opaque_background():
+    """Transparent figures vanish on the dark theme: every figure the book draws is opaque."""
+    from PIL import Image
+
+    images = sorted((HTML / "_images").glob("*.png"))
+    assert images, "no figures in the site"
+    for path in images:
+        with Image.open(path) as image:
+            if "A" in image.getbands():
+                assert image.getchannel("A").getextrema()[0] == 255, f"{path.name} is partly transparent"
+            else:
+                assert image.mode in ("RGB", "L", "P"), f"{path.name} has mode {image.mode}"
+
+
+def write_weights() -> None:
+    if not WEIGHTS:
+        return
+    lines = [
+        f"Measured on {dt.date.today().isoformat()} by `tests/test_site_browser.py`: every byte"
+        " a page transfers on a first visit (headers and bodies, text gzip-compressed as a web"
+        " host serves it), in Chromium, from localhost. The limit is 3,000 kB.",
+        "",
+        "| page | kB |",
+        "| --- | ---: |",
+    ]
+    for name, size in sorted(WEIGHTS.items(), key=lambda item: -item[1]):
+        lines.append(f"| `{name}` | {size / 1000:,.0f} |")
+    (HTML.parent / "page-weights.md").write_text("\n".join(lines) + "\n")

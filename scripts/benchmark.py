@@ -36,12 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import extract_tests  # noqa: E402
+from readme_section import write_section  # noqa: E402
 
 # Glue names under which chapters publish the test accuracy of the model they train.
 ACCURACY_NAMES = ("test_accuracy", "scratch_accuracy", "cnn_accuracy", "accuracy")
 COPY_IGNORE = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb")
 EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
-START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 
 
 def build(project: Path) -> tuple[float, dict[str, float], str]:
@@ -110,16 +110,6 @@ def tables(cold, warm, edited, edited_chapter, chapters, project) -> str:
     return "\n".join(lines)
 
 
-def write_readme(table: str) -> None:
-    readme = ROOT / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        sys.exit(f"README.md has no {START} ... {END} markers")
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    readme.write_text(f"{before}{START}\n{table}\n{END}{after}", encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edit", default="book/mnist.md", help="the chapter to edit (default: %(default)s)")
@@ -147,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if sorted(edited[1]) != [args.edit]:
         print(f"\nunexpected: the edited build executed {sorted(edited[1])}", file=sys.stderr)
     if args.readme:
-        write_readme(table)
+        write_section("benchmark", table)
     return 0 if not warm[1] and sorted(edited[1]) == [args.edit] else 1
 
 

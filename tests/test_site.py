@@ -154,3 +154,19 @@ def test_the_set_up_cell_installs_the_helpers_only_where_they_are_missing(monkey
     )
     assert shell.run_cell(setup).success
     assert installs == [f'install --quiet "handwriting @ git+{url}@{branch}"']
+
+
+def test_previous_and_next_links_follow_the_table_of_contents():
+    order = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()]
+    for index, relative in enumerate(order):
+        area = page(Path(relative)).select_one(".prev-next-area")
+        assert area is not None, f"{relative} has no previous/next links"
+        folder = Path(relative).parent
+        for selector, neighbour in (("a.left-prev", index - 1), ("a.right-next", index + 1)):
+            link = area.select_one(selector)
+            if 0 <= neighbour < len(order):
+                assert link is not None, f"{relative} lacks {selector}"
+                target = (folder / link["href"].split("#")[0]).as_posix()
+                assert target == order[neighbour], f"{relative}: {selector} goes to {target}"
+            else:
+                assert link is None, f"{relative}: {selector} leads outside the book"

@@ -17,7 +17,8 @@ aborted. For every page the tests check:
   (its most common shade, as the browser draws it) rather than melting into
   the dark page, so its dark ink and labels stay legible.
 
-Full-text search is checked once, on a word every chapter uses.
+Full-text search is checked once, on a word every chapter uses, and the copy
+buttons on one chapter's code cells.
 """
 
 from __future__ import annotations
@@ -169,6 +170,24 @@ def test_search_finds_the_chapters(site):
         found = page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
         assert any("neurons.html" in link for link in found), found
         assert not requests.outside and not errors
+    finally:
+        page.close()
+
+
+def test_every_code_cell_has_a_copy_button_that_copies_it(site):
+    browser, base_url = site
+    page, errors, requests = open_page(browser, base_url + "book/first-classifier.html")
+    try:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        cells = page.locator("div.cell_input div.highlight")
+        assert cells.count() > 5
+        assert page.locator("div.cell_input button.copybtn").count() == cells.count()
+        first = cells.first
+        first.hover()
+        first.locator("button.copybtn").click()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.strip() == first.locator("pre").inner_text().strip()
+        assert not errors and not requests.outside
     finally:
         page.close()
 

@@ -1,0 +1,36 @@
+"""Binder builds the environment the launch buttons open from binder/: the pinned
+requirements, the book's Python, and the `handwriting` helpers."""
+
+import os
+import re
+import subprocess
+
+import extract_tests
+
+ROOT = extract_tests.ROOT
+BINDER = ROOT / "binder"
+
+
+def test_binder_installs_the_pinned_requirements():
+    lines = [line for line in (BINDER / "requirements.txt").read_text().splitlines() if line.strip()]
+    installs = [line for line in lines if not line.startswith("#")]
+    assert installs == ["-r ../requirements.txt"], "Binder installs exactly what `make book` installs"
+    assert (BINDER / "../requirements.txt").resolve() == ROOT / "requirements.txt"
+
+
+def test_binder_uses_the_books_python():
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime), runtime
+    required = re.search(r'requires-python = ">=3\.(\d+)"', (ROOT / "pyproject.toml").read_text())
+    assert int(runtime.split(".")[1]) >= int(required.group(1))
+
+
+def test_binder_installs_the_helpers_with_an_executable_script():
+    post_build = BINDER / "postBuild"
+    assert "--editable ." in post_build.read_text()
+    mode = subprocess.run(
+        ["git", "ls-files", "--stage", "binder/postBuild"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert mode.startswith("100755") or (not mode and os.access(post_build, os.X_OK)), (
+        "binder/postBuild must be executable (git update-index --chmod=+x binder/postBuild)"
+    )

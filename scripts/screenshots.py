@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import extract_tests  # noqa: E402
-from browser_support import launch_chromium, serve, watch_requests  # noqa: E402
+from browser_support import launch_chromium, opened_page, serve  # noqa: E402
 
 THEMES = ("light", "dark")
 
@@ -39,20 +39,16 @@ def shoot(pages: list[str], html: Path, out: Path) -> list[Path]:
         for relative in pages:
             stem = relative.removesuffix(".html").replace("/", "-")
             for theme in THEMES:
-                page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=theme)
-                watch_requests(page)
-                page.goto(base_url + relative)
-                page.wait_for_load_state("networkidle")
-                target = out / f"{stem}-{theme}.png"
-                page.screenshot(path=target, full_page=True)
-                written.append(target)
-                figures = page.locator("article img")
-                for index in range(figures.count()):
-                    if figures.nth(index).is_visible():
-                        target = out / f"{stem}-{theme}-figure{index + 1}.png"
-                        figures.nth(index).screenshot(path=target)
-                        written.append(target)
-                page.close()
+                with opened_page(browser, base_url + relative, color_scheme=theme) as opened:
+                    target = out / f"{stem}-{theme}.png"
+                    opened.page.screenshot(path=target, full_page=True)
+                    written.append(target)
+                    figures = opened.page.locator("article img")
+                    for index in range(figures.count()):
+                        if figures.nth(index).is_visible():
+                            target = out / f"{stem}-{theme}-figure{index + 1}.png"
+                            figures.nth(index).screenshot(path=target)
+                            written.append(target)
         browser.close()
     return written
 

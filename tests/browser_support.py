@@ -4,17 +4,17 @@ The book's interactive pages are tested in Debian's Chromium, driven by
 Playwright for Python (no browser download: Playwright is pointed at
 ``/usr/bin/chromium``). A test typically does::
 
-    from browser_support import (chromium_or_skip, collect_errors, launch_chromium,
-                                 serve, watch_requests)
+    from browser_support import chromium_or_skip, launch_chromium, opened_page, serve
 
     def test_page(playwright_browser):            # a fixture that yields launch_chromium(...)
         with serve(HTML) as base_url:             # the built site on http://127.0.0.1:<port>/
-            page = playwright_browser.new_page()
-            errors = collect_errors(page)         # console errors and uncaught exceptions
-            requests = watch_requests(page)       # anything not for this machine is aborted
-            page.goto(base_url + "book/some-page.html")
-            ...
-            assert not errors and not requests.outside
+            with opened_page(playwright_browser, base_url + "book/some-page.html") as opened:
+                ...                               # opened.page, the Playwright page
+                assert not opened.errors          # console errors, uncaught exceptions, failed loads
+                assert not opened.requests.outside  # anything not for this machine is aborted
+
+For pages that need more control (a context kept open, an init script),
+``collect_errors`` and ``watch_requests`` are the pieces ``opened_page`` uses.
 
 Everything here is general; nothing knows about a particular page.
 """
@@ -26,7 +26,6 @@ import functools
 import gzip
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -202,6 +201,34 @@ def collect_errors(page) -> list[str]:
     return errors
 
 
-def have_chromium() -> bool:
-    """Whether Debian's Chromium is installed (for ``pytest.mark.skipif`` and the like)."""
-    return CHROMIUM.is_file() and shutil.which(str(CHROMIUM)) is not None
+
+@dataclass
+class OpenPage:
+    """A page opened by :func:`opened_page`, with what it did while loading."""
+
+    page: object
+    errors: list[str]
+    requests: Requests
+
+
+@contextlib.contextmanager
+def opened_page(browser, url: str, color_scheme: str = "light", **options) -> Iterator[OpenPage]:
+    """Open ``url`` in a fresh context (an empty cache), watched, and close it afterwards.
+
+    Outside requests are aborted (``requests``); console errors, uncaught
+    exceptions and failed requests are collected (``errors``). Returns once
+    the network is idle. ``color_scheme`` is the system's, which the theme
+    follows; other keyword arguments go to ``browser.new_page`` (the default
+    viewport is 1280 by 900).
+    """
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    page = browser.new_page(color_scheme=color_scheme, **options)
+    try:
+        errors = collect_errors(page)
+        requests = watch_requests(page)
+        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url} ({request.failure})"))
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        yield OpenPage(page, errors, requests)
+    finally:
+        page.close()

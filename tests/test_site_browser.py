@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 import extract_tests
-from browser_support import chromium_or_skip, collect_errors, launch_chromium, serve, watch_requests
+from browser_support import chromium_or_skip, launch_chromium, opened_page, serve
 
 ROOT = extract_tests.ROOT
 HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
@@ -65,15 +65,9 @@ def site():
     write_weights()
 
 
-def open_page(browser, url, color_scheme="light"):
-    """Open ``url`` in a fresh context (an empty cache); returns the page, its errors and requests."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=color_scheme)
-    errors = collect_errors(page)
-    requests = watch_requests(page)
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url} ({request.failure})"))
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    return page, errors, requests
+def load_problems(opened) -> list[str]:
+    """What went wrong while a page loaded: console errors, failed loads, outside requests."""
+    return opened.errors + [f"request outside the site: {url}" for url in opened.requests.outside]
 
 
 def transferred_bytes(page) -> int:
@@ -120,19 +114,16 @@ def untypeset_math(page) -> list[str]:
 @pytest.mark.parametrize("relative", PAGES)
 def test_page_loads_offline_cleanly_and_accessibly(site, relative):
     browser, base_url = site
-    page, errors, requests = open_page(browser, base_url + relative)
-    try:
-        assert requests.seen, "the page made no request at all"
-        problems = [f"request outside the site: {url}" for url in requests.outside]
+    with opened_page(browser, base_url + relative) as opened:
+        page = opened.page
+        assert opened.requests.seen, "the page made no request at all"
+        problems = load_problems(opened)
         problems += untypeset_math(page)
         problems += axe_violations(page)
         WEIGHTS[relative] = transferred_bytes(page)
         if WEIGHTS[relative] >= MAX_PAGE_BYTES:
             problems.append(f"the page transfers {WEIGHTS[relative]:,} bytes, over {MAX_PAGE_BYTES:,}")
-        problems += errors
         assert not problems, f"{relative}:\n" + "\n".join(problems)
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("relative", PAGES)
@@ -140,11 +131,12 @@ def test_page_reads_in_the_dark_theme(site, relative):
     from PIL import Image
 
     browser, base_url = site
-    page, errors, requests = open_page(browser, base_url + relative, color_scheme="dark")
-    try:
+    with opened_page(browser, base_url + relative, color_scheme="dark") as opened:
+        page = opened.page
         theme = page.evaluate("() => document.documentElement.dataset.theme")
         assert theme == "dark", f"the theme did not follow the system's dark mode (it is {theme!r})"
-        problems = axe_violations(page, rules=["color-contrast"])
+        problems = load_problems(opened)
+        problems += axe_violations(page, rules=["color-contrast"])
         figures = page.locator("article img")
         for index in range(figures.count()):
             figure = figures.nth(index)
@@ -156,28 +148,22 @@ def test_page_reads_in_the_dark_theme(site, relative):
             if paper < MIN_PAPER:
                 name = figure.get_attribute("alt") or figure.get_attribute("src") or f"image {index}"
                 problems.append(f"a figure shown on dark paper (brightness {paper} of 255): {name[:80]}")
-        problems += errors + [f"request outside the site: {url}" for url in requests.outside]
         assert not problems, f"{relative} (dark theme):\n" + "\n".join(problems)
-    finally:
-        page.close()
 
 
 def test_search_finds_the_chapters(site):
     browser, base_url = site
-    page, errors, requests = open_page(browser, base_url + "search.html?q=neuron")
-    try:
-        page.wait_for_selector("#search-results li", timeout=20_000)
-        found = page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
+    with opened_page(browser, base_url + "search.html?q=neuron") as opened:
+        opened.page.wait_for_selector("#search-results li", timeout=20_000)
+        found = opened.page.locator("#search-results li a").evaluate_all("links => links.map(a => a.href)")
         assert any("neurons.html" in link for link in found), found
-        assert not requests.outside and not errors
-    finally:
-        page.close()
+        assert not load_problems(opened)
 
 
 def test_every_code_cell_has_a_copy_button_that_copies_it(site):
     browser, base_url = site
-    page, errors, requests = open_page(browser, base_url + "book/first-classifier.html")
-    try:
+    with opened_page(browser, base_url + "book/first-classifier.html") as opened:
+        page = opened.page
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         cells = page.locator("div.cell_input div.highlight")
         assert cells.count() > 5
@@ -187,9 +173,7 @@ def test_every_code_cell_has_a_copy_button_that_copies_it(site):
         first.locator("button.copybtn").click()
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied.strip() == first.locator("pre").inner_text().strip()
-        assert not errors and not requests.outside
-    finally:
-        page.close()
+        assert not load_problems(opened)
 
 
 def test_figures_have_an_opaque_background():

@@ -24,41 +24,16 @@ import datetime as dt
 import json
 import os
 import platform
-import re
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import extract_tests  # noqa: E402
-from readme_section import write_section  # noqa: E402
+from booktools import extract_tests
+from booktools.builds import build, copy_project, edit_one_code_cell
+from booktools.readme import write_section
 
 # Glue names under which chapters publish the test accuracy of the model they train.
 ACCURACY_NAMES = ("test_accuracy", "scratch_accuracy", "cnn_accuracy", "accuracy")
-COPY_IGNORE = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb")
-EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
-
-
-def build(project: Path) -> tuple[float, dict[str, float], str]:
-    """One HTML build; its seconds, the chapters it executed with their seconds, its log."""
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", ".", "--warningiserror", "--nitpick", "--keep-going"]
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        sys.exit(f"the build failed:\n{log[-3000:]}")
-    executed = {
-        Path(path).relative_to(project).as_posix(): float(secs)
-        for path, secs in EXECUTED.findall(log)
-    }
-    return seconds, executed, log
 
 
 def glued_accuracy(project: Path, chapter: Path) -> float | None:
@@ -71,14 +46,6 @@ def glued_accuracy(project: Path, chapter: Path) -> float | None:
         if name in glued:
             return float(glued[name]["data"]["text/plain"].strip("'\""))
     return None
-
-
-def edit_one_code_cell(chapter: Path) -> None:
-    """Add a comment line to the chapter's last code cell: its code hash changes."""
-    text = chapter.read_text(encoding="utf-8")
-    fence = text.rfind("```{code-cell}")
-    closing = text.index("\n```", fence + 3)  # the cell's closing fence
-    chapter.write_text(text[:closing] + "\n# edited by scripts/benchmark.py" + text[closing:], encoding="utf-8")
 
 
 def tables(cold, warm, edited, edited_chapter, chapters, project) -> str:
@@ -121,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     chapters = [chapter.path for chapter in extract_tests.chapters()]
     with tempfile.TemporaryDirectory(prefix="book-benchmark-") as scratch:
         project = Path(scratch) / "book"
-        shutil.copytree(ROOT, project, ignore=COPY_IGNORE)
+        copy_project(project)
         print("cold build ...", file=sys.stderr)
         cold = build(project)
         print("warm build ...", file=sys.stderr)

@@ -19,12 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-import extract_tests  # noqa: E402
-from browser_support import launch_chromium, opened_page, serve  # noqa: E402
+from booktools import extract_tests, paths
+from booktools.browser import launch_chromium, opened_page, serve
 
 THEMES = ("light", "dark")
 
@@ -56,8 +52,8 @@ def shoot(pages: list[str], html: Path, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", nargs="*", help="pages relative to the site (default: every chapter)")
-    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built site")
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "screenshots", help="where to write")
+    parser.add_argument("--html", type=Path, default=paths.HTML, help="the built site")
+    parser.add_argument("--out", type=Path, default=paths.BUILD / "screenshots", help="where to write")
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file():
         sys.exit(f"{args.html} holds no built site: run `make book` first")

@@ -1,10 +1,9 @@
-"""Shared set-up for the tests: the book's scripts are importable, plots never open a window."""
+"""Shared set-up for the tests: plots never open a window.
+
+The tooling the tests use is the ``booktools`` package, installed with the
+book's helpers by ``make setup``.
+"""
 
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))

@@ -5,9 +5,9 @@ import os
 import re
 import subprocess
 
-import extract_tests
+from booktools import paths
 
-ROOT = extract_tests.ROOT
+ROOT = paths.ROOT
 BINDER = ROOT / "binder"
 
 

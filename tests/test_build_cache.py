@@ -7,15 +7,12 @@ second, after one code cell of book/mnist.md changes, exactly that chapter.
 (scripts/benchmark.py times such builds; this test checks what they execute.)
 """
 
-import shutil
-
 import pytest
 
-import benchmark
-import extract_tests
+from booktools import extract_tests, paths
+from booktools.builds import build, copy_project, edit_one_code_cell
 
-ROOT = extract_tests.ROOT
-CACHE = ROOT / "_build" / ".jupyter_cache"
+CACHE = paths.EXECUTION_CACHE
 EDITED = "book/mnist.md"
 
 
@@ -24,18 +21,16 @@ def project(tmp_path_factory):
     if not CACHE.is_dir():
         pytest.fail(f"{CACHE} is missing: build the book first (`make book`; `make test` does it)")
     project = tmp_path_factory.mktemp("cached") / "book"
-    shutil.copytree(ROOT, project, ignore=benchmark.COPY_IGNORE)
-    shutil.copytree(CACHE, project / "_build" / ".jupyter_cache")
-    return project
+    return copy_project(project, cache=CACHE)
 
 
 def test_a_build_with_nothing_changed_executes_no_chapter(project):
-    _, executed, log = benchmark.build(project)
+    _, executed, log = build(project)
     assert executed == {}, f"executed {sorted(executed)}"
     assert log.count("Using cached notebook") == len(extract_tests.chapters())
 
 
 def test_editing_one_chapter_executes_that_chapter_alone(project):
-    benchmark.edit_one_code_cell(project / EDITED)
-    _, executed, _ = benchmark.build(project)
+    edit_one_code_cell(project / EDITED)
+    _, executed, _ = build(project)
     assert sorted(executed) == [EDITED]

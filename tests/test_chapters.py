@@ -1,7 +1,7 @@
 """One test per chapter: run its code cells in order, as the build does.
 
 The tests are made from the chapters when pytest collects them (see
-scripts/extract_tests.py), so they always run the chapters as they are now.
+booktools/extract_tests.py), so they always run the chapters as they are now.
 The chapters state their claims as ``assert`` statements in their cells (the
 classifier's test accuracy, the shapes of the data ...), so a claim that stops
 holding fails its chapter's test here, and the book's build too. The claims
@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-import extract_tests
+from booktools import extract_tests
 
 CHAPTERS = extract_tests.chapters()
 

@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from browser_support import chromium_or_skip, collect_errors, launch_chromium, serve, watch_requests
+from booktools import paths
+from booktools.browser import chromium_or_skip, collect_errors, launch_chromium, serve, watch_requests
 
-HTML = Path(os.environ.get("BOOK_HTML") or Path(__file__).resolve().parent.parent / "_build" / "html")
+HTML = paths.HTML
 PAGE = "book/draw-a-digit.html"
 N_AGREEMENT = 1000
 

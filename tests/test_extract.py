@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-import extract_tests
-from extract_tests import CellFailure, ExtractionError
+from booktools import extract_tests
+from booktools.extract_tests import CellFailure, ExtractionError
 
 HEADER = """\
 ---

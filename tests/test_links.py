@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-import extract_tests
+from booktools import paths
 
-HTML = extract_tests.ROOT / "_build" / "html"
+HTML = paths.HTML
 # The site's pages; _static holds theme files, among them Jinja macros named *.html.
 PAGES = sorted(
     path for path in HTML.rglob("*.html") if "_static" not in path.relative_to(HTML).parts

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import extract_tests
-from optional import skip_or_fail
+from booktools import extract_tests, paths
+from booktools.optional import skip_or_fail
 
-ROOT = extract_tests.ROOT
-LATEX = ROOT / "_build" / "latex"
-PDF = LATEX / "handwriting-recognition.pdf"
-HTML = ROOT / "_build" / "html"
+ROOT = paths.ROOT
+LATEX = paths.LATEX
+PDF = paths.PDF
+HTML = paths.HTML
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,10 @@
-"""scripts/publish_notebooks.py: the launch branch is HEAD's tree plus the chapters' notebooks."""
+"""booktools/publish_notebooks.py: the launch branch is HEAD's tree plus the chapters' notebooks."""
 
 import subprocess
 
 import pytest
 
-import publish_notebooks
+from booktools import publish_notebooks
 
 
 def git(repo, *args):

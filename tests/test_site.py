@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import extract_tests
+from booktools import extract_tests, paths
 
-HTML = extract_tests.ROOT / "_build" / "html"
+HTML = paths.HTML
 PAGES = [path.with_suffix(".html") for path in extract_tests.toc_files()]
 
 # What must never reach a reader: TensorFlow's C++ log lines (absl format, such
@@ -103,14 +103,14 @@ def test_each_chapter_offers_its_notebook_and_source(chapter):
     assert code[1:] == [cell.source for cell in chapter.cells]
     source_link = next(link for link in links if link.endswith(".md"))
     assert (HTML / relative.parent / source_link).read_text(encoding="utf-8") == (
-        extract_tests.ROOT / chapter.path
+        paths.ROOT / chapter.path
     ).read_text(encoding="utf-8")
 
 
 def launch_settings():
     import yaml
 
-    config = yaml.safe_load((extract_tests.ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config = yaml.safe_load((paths.CONFIG).read_text(encoding="utf-8"))
     url = config["repository"]["url"].rstrip("/")
     org_repo = url.removeprefix("https://github.com/")
     return url, org_repo, config["repository"]["branch"]
@@ -125,7 +125,7 @@ def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     notebook = chapter.path.with_suffix(".ipynb").as_posix()
     assert f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{notebook}" in links, links
     assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}" in links, links
-    # scripts/publish_notebooks.py puts the site's _notebooks/<page>.ipynb at that path
+    # booktools/publish_notebooks.py puts the site's _notebooks/<page>.ipynb at that path
     assert (HTML / "_notebooks" / notebook).is_file()
 
 

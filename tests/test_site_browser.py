@@ -11,7 +11,7 @@ aborted. For every page the tests check:
   accessibility violation;
 - the page's weight, every byte it transferred, stays under 3 MB. The weights
   are written to _build/page-weights.md, the table the README quotes
-  (``python scripts/readme_section.py page-weights _build/page-weights.md``);
+  (``python -m booktools.readme page-weights _build/page-weights.md``);
 - in the dark theme (the reader's system set to dark), text still meets
   axe-core's contrast rules, and every figure is shown on its own light paper
   (its most common shade, as the browser draws it) rather than melting into
@@ -30,12 +30,11 @@ from pathlib import Path
 
 import pytest
 
-import extract_tests
-from browser_support import chromium_or_skip, launch_chromium, opened_page, serve
+from booktools import extract_tests, paths
+from booktools.browser import chromium_or_skip, launch_chromium, opened_page, serve
 
-ROOT = extract_tests.ROOT
-HTML = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HTML = paths.HTML
+AXE = paths.NODE_MODULES / "axe-core" / "axe.min.js"
 PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()] + [
     "genindex.html",
     "search.html",
@@ -203,4 +202,4 @@ def write_weights() -> None:
     ]
     for name, size in sorted(WEIGHTS.items(), key=lambda item: -item[1]):
         lines.append(f"| `{name}` | {size / 1000:,.0f} |")
-    (HTML.parent / "page-weights.md").write_text("\n".join(lines) + "\n")
+    (paths.BUILD / "page-weights.md").write_text("\n".join(lines) + "\n")

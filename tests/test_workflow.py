@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 
-import extract_tests
-from optional import skip_or_fail
+from booktools import paths
+from booktools.optional import skip_or_fail
 
-ROOT = extract_tests.ROOT
+ROOT = paths.ROOT
 SCRIPT = ROOT / "scripts" / "lint_workflows.mjs"
 
 
@@ -51,12 +51,13 @@ def test_the_workflow_follows_the_ci_steps():
 def test_the_workflow_publishes_the_notebooks_the_launch_buttons_open():
     import re
 
-    import publish_notebooks
     import yaml
 
+    from booktools import publish_notebooks
+
     workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
-    command = re.search(r"run: python3 scripts/publish_notebooks\.py (.*)", workflow)
-    assert command, "the workflow does not run scripts/publish_notebooks.py"
+    command = re.search(r"run: python3 -m booktools\.publish_notebooks (.*)", workflow)
+    assert command, "the workflow does not run booktools.publish_notebooks"
     named = re.search(r"--branch[ =](\S+)", command.group(1))
     published = named.group(1) if named else publish_notebooks.BRANCH
     launched = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["branch"]

@@ -13,7 +13,7 @@ page, this extension
 - points the theme's launch buttons (Colab, Binder) at ``<page>.ipynb``
   instead of the ``.md`` source, which Colab cannot open. The Pages workflow
   commits these notebooks to the repository's launch branch
-  (scripts/publish_notebooks.py), where the buttons find them.
+  (booktools/publish_notebooks.py), where the buttons find them.
 """
 
 from pathlib import Path

@@ -3,13 +3,13 @@
 Colab opens notebooks from a GitHub repository, and Binder starts from one;
 neither reads MyST Markdown. The build writes every chapter as a notebook
 (``_build/html/_notebooks/book/<chapter>.ipynb``, book/_ext/book_notebooks.py).
-This script makes one commit whose tree is the current commit's tree plus
+It makes one commit whose tree is the current commit's tree plus
 those notebooks at ``book/<chapter>.ipynb``, with the current commit as its
 parent, and points the launch branch (``notebooks`` by default, as
 ``repository.branch`` in _config.yml says) at it; ``--push REMOTE`` also
 force-pushes the branch. The work tree and the index are left untouched.
 
-    python scripts/publish_notebooks.py _build/html/_notebooks --push origin
+    python3 -m booktools.publish_notebooks _build/html/_notebooks --push origin
 
 The Pages workflow runs it after every push to main.
 """

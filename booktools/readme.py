@@ -4,7 +4,7 @@ The README quotes measured tables (the build benchmark, the page weights)
 between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``; this script
 replaces what lies between them, and nothing else. Usage::
 
-    python scripts/readme_section.py page-weights _build/page-weights.md
+    python -m booktools.readme page-weights _build/page-weights.md
 
 (``make test`` writes _build/page-weights.md; scripts/benchmark.py --readme
 calls :func:`write_section` itself.)
@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+from booktools.paths import README
 
 
 def write_section(name: str, text: str, readme: Path = README) -> None:

@@ -4,7 +4,7 @@ The book's interactive pages are tested in Debian's Chromium, driven by
 Playwright for Python (no browser download: Playwright is pointed at
 ``/usr/bin/chromium``). A test typically does::
 
-    from browser_support import chromium_or_skip, launch_chromium, opened_page, serve
+    from booktools.browser import chromium_or_skip, launch_chromium, opened_page, serve
 
     def test_page(playwright_browser):            # a fixture that yields launch_chromium(...)
         with serve(HTML) as base_url:             # the built site on http://127.0.0.1:<port>/
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from optional import skip_or_fail
+from booktools.optional import skip_or_fail
 
 #: Debian's Chromium (``apt-get install chromium``).
 CHROMIUM = Path("/usr/bin/chromium")

@@ -21,8 +21,8 @@ Cell tags that change what a test does:
 
 Run it as a script to see what the tests will run::
 
-    python scripts/extract_tests.py            # chapters and their cells
-    python scripts/extract_tests.py --source   # ... with each cell's code
+    python -m booktools.extract_tests            # chapters and their cells
+    python -m booktools.extract_tests --source   # ... with each cell's code
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from booktools.paths import ROOT
 NO_TEST = "no-test"
 
 

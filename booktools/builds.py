@@ -1,0 +1,58 @@
+"""Build the book in a scratch copy of the project and see what the build executed.
+
+The build benchmark (scripts/benchmark.py) and the cache tests
+(tests/test_build_cache.py) both copy the project, build it as `make book`
+does, and read from the build's log which chapters jupyter-cache executed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from booktools.paths import ROOT
+
+#: What a scratch copy of the project leaves out: built output, environments, notebooks.
+COPY_IGNORE = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb")
+EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
+
+
+class BuildFailed(RuntimeError):
+    """A scratch build failed; the message ends with the end of its log."""
+
+
+def copy_project(target: Path, cache: Path | None = None) -> Path:
+    """Copy the project's sources to ``target``, with an execution cache if one is given."""
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    if cache is not None:
+        shutil.copytree(cache, target / "_build" / cache.name)
+    return target
+
+
+def build(project: Path) -> tuple[float, dict[str, float], str]:
+    """One HTML build; its seconds, the chapters it executed with their seconds, its log."""
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", ".", "--warningiserror", "--nitpick", "--keep-going"]
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise BuildFailed(f"the build of {project} failed:\n{log[-3000:]}")
+    executed = {
+        Path(path).relative_to(project).as_posix(): float(secs)
+        for path, secs in EXECUTED.findall(log)
+    }
+    return seconds, executed, log
+
+
+def edit_one_code_cell(chapter: Path) -> None:
+    """Add a comment line to the chapter's last code cell: its code hash changes."""
+    text = chapter.read_text(encoding="utf-8")
+    fence = text.rfind("```{code-cell}")
+    closing = text.index("\n```", fence + 3)  # the cell's closing fence
+    chapter.write_text(text[:closing] + "\n# edited by a scratch build" + text[closing:], encoding="utf-8")

@@ -1,0 +1,28 @@
+"""Every path the tooling uses, in one place.
+
+The built site is ``_build/html`` unless the environment variable
+``BOOK_HTML`` names another folder (a site built elsewhere, for example);
+every test and script that reads the site asks :data:`HTML`.
+"""
+
+import os
+from pathlib import Path
+
+#: The project's top folder (this package lives in it).
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+TOC = ROOT / "_toc.yml"
+CONFIG = ROOT / "_config.yml"
+README = ROOT / "README.md"
+REQUIREMENTS = ROOT / "requirements.txt"
+HELPERS = ROOT / "handwriting"
+NODE_MODULES = ROOT / "node_modules"
+
+BUILD = ROOT / "_build"
+#: jupyter-cache's store of executed notebooks.
+EXECUTION_CACHE = BUILD / ".jupyter_cache"
+#: The notebooks as the last build executed them, with the glue files myst-nb writes.
+EXECUTED = BUILD / "jupyter_execute"
+HTML = Path(os.environ.get("BOOK_HTML") or BUILD / "html")
+LATEX = BUILD / "latex"
+PDF = LATEX / "handwriting-recognition.pdf"

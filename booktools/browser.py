@@ -201,7 +201,6 @@ def collect_errors(page) -> list[str]:
     return errors
 
 
-
 @dataclass
 class OpenPage:
     """A page opened by :func:`opened_page`, with what it did while loading."""
@@ -226,7 +225,10 @@ def opened_page(browser, url: str, color_scheme: str = "light", **options) -> It
     try:
         errors = collect_errors(page)
         requests = watch_requests(page)
-        page.on("requestfailed", lambda request: errors.append(f"failed: {request.url} ({request.failure})"))
+        page.on(
+            "requestfailed",
+            lambda request: errors.append(f"failed: {request.url} ({request.failure})"),
+        )
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
         yield OpenPage(page, errors, requests)

@@ -17,7 +17,9 @@ from pathlib import Path
 from booktools.paths import ROOT
 
 #: What a scratch copy of the project leaves out: built output, environments, notebooks.
-COPY_IGNORE = shutil.ignore_patterns("_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb")
+COPY_IGNORE = shutil.ignore_patterns(
+    "_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb"
+)
 EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
 
 
@@ -55,4 +57,6 @@ def edit_one_code_cell(chapter: Path) -> None:
     text = chapter.read_text(encoding="utf-8")
     fence = text.rfind("```{code-cell}")
     closing = text.index("\n```", fence + 3)  # the cell's closing fence
-    chapter.write_text(text[:closing] + "\n# edited by a scratch build" + text[closing:], encoding="utf-8")
+    chapter.write_text(
+        text[:closing] + "\n# edited by a scratch build" + text[closing:], encoding="utf-8"
+    )

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from booktools.paths import ROOT
+
 NO_TEST = "no-test"
 
 
@@ -114,8 +115,7 @@ def _skip_reason(tags: list[str], where: str) -> str | None:
             continue
         if not text.strip():
             raise ExtractionError(
-                f"{where}: the tag {tag!r} must give a reason, as in "
-                f"'{NO_TEST}: needs a display'"
+                f"{where}: the tag {tag!r} must give a reason, as in '{NO_TEST}: needs a display'"
             )
         reason = text.strip()
     if "skip-execution" in tags and reason is None:

@@ -55,7 +55,14 @@ def publish(folder: Path, branch: str, repo: Path) -> str:
         git("read-tree", head, env=env, cwd=repo)
         for relative in notebooks_in(folder):
             blob = git("hash-object", "-w", str((folder / relative).resolve()), cwd=repo)
-            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{relative.as_posix()}", env=env, cwd=repo)
+            git(
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                f"100644,{blob},{relative.as_posix()}",
+                env=env,
+                cwd=repo,
+            )
         tree = git("write-tree", env=env, cwd=repo)
     message = f"Chapters as notebooks, for Colab and Binder, made from {head[:12]}"
     commit = git("commit-tree", tree, "-p", head, "-m", message, cwd=repo)
@@ -65,10 +72,14 @@ def publish(folder: Path, branch: str, repo: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("folder", type=Path, help="where the build wrote the notebooks (_build/html/_notebooks)")
+    parser.add_argument(
+        "folder", type=Path, help="where the build wrote the notebooks (_build/html/_notebooks)"
+    )
     parser.add_argument("--branch", default=BRANCH, help="the launch branch (default: %(default)s)")
     parser.add_argument("--push", metavar="REMOTE", help="force-push the branch to this remote")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (default: here)")
+    parser.add_argument(
+        "--repo", type=Path, default=Path.cwd(), help="the git repository (default: here)"
+    )
     args = parser.parse_args(argv)
     commit = publish(args.folder, args.branch, args.repo)
     print(f"{args.branch} is now {commit}")

@@ -20,7 +20,10 @@ from booktools.paths import README
 
 
 def write_section(name: str, text: str, readme: Path = README) -> None:
-    """Replace the text between ``name``'s markers in ``readme``; exit with a message if they are missing."""
+    """Replace the text between ``name``'s markers in ``readme``.
+
+    Exits with a message if the markers are missing.
+    """
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     content = readme.read_text(encoding="utf-8")
     if content.count(start) != 1 or content.count(end) != 1:

@@ -10,6 +10,7 @@ truncated or wrong file fails at once with one clear message.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import zipfile
 from pathlib import Path
@@ -65,6 +66,24 @@ def load_mnist(path: str | os.PathLike | None = None) -> Splits:
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
+def scale(images):
+    """Pixels from whole numbers in 0..255 to 32-bit floats in [0, 1]."""
+    return images.astype("float32") / 255
+
+
+# scale is shown where book/mnist.md teaches it (tests/test_library.py keeps them equal).
+
+
+def fingerprint(splits: Splits) -> str:
+    """A sha256 of the arrays' contents: the same for any file that holds the same MNIST."""
+    digest = hashlib.sha256()
+    for pair in splits:
+        for array in pair:
+            digest.update(str((array.shape, array.dtype.str)).encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
 def _download() -> dict[str, np.ndarray]:
     import keras  # imported here so that reading a local file never needs Keras
 
@@ -107,9 +126,7 @@ def check_arrays(arrays: dict[str, np.ndarray], source: str | os.PathLike) -> No
     for name, (shape, dtype) in EXPECTED.items():
         array = arrays[name]
         if array.shape != shape:
-            raise MnistFileError(
-                source, f"{name} has shape {array.shape}, expected {shape}"
-            )
+            raise MnistFileError(source, f"{name} has shape {array.shape}, expected {shape}")
         if array.dtype != dtype:
             raise MnistFileError(
                 source, f"{name} has dtype {array.dtype}, expected {np.dtype(dtype)}"

@@ -27,9 +27,7 @@ def show_digits(
     mistakes = [False] * len(images) if mistakes is None else list(mistakes)
     ncols = ncols or len(images)
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False
-    )
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.3 * ncols, 1.55 * nrows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, image, title, wrong in zip(axes.flat, images, titles, mistakes):

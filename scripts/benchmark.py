@@ -79,7 +79,9 @@ def tables(cold, warm, edited, edited_chapter, chapters, project) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--edit", default="book/mnist.md", help="the chapter to edit (default: %(default)s)")
+    parser.add_argument(
+        "--edit", default="book/mnist.md", help="the chapter to edit (default: %(default)s)"
+    )
     parser.add_argument("--readme", action="store_true", help="write the tables into README.md")
     args = parser.parse_args(argv)
     if not os.environ.get("MNIST_NPZ"):

@@ -51,13 +51,19 @@ def shoot(pages: list[str], html: Path, out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("pages", nargs="*", help="pages relative to the site (default: every chapter)")
+    parser.add_argument(
+        "pages", nargs="*", help="pages relative to the site (default: every chapter)"
+    )
     parser.add_argument("--html", type=Path, default=paths.HTML, help="the built site")
-    parser.add_argument("--out", type=Path, default=paths.BUILD / "screenshots", help="where to write")
+    parser.add_argument(
+        "--out", type=Path, default=paths.BUILD / "screenshots", help="where to write"
+    )
     args = parser.parse_args(argv)
     if not (args.html / "index.html").is_file():
         sys.exit(f"{args.html} holds no built site: run `make book` first")
-    pages = args.pages or [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()]
+    pages = args.pages or [
+        path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()
+    ]
     written = shoot(pages, args.html, args.out)
     print(f"{len(written)} screenshots in {args.out}")
     return 0

@@ -12,9 +12,13 @@ BINDER = ROOT / "binder"
 
 
 def test_binder_installs_the_pinned_requirements():
-    lines = [line for line in (BINDER / "requirements.txt").read_text().splitlines() if line.strip()]
+    lines = [
+        line for line in (BINDER / "requirements.txt").read_text().splitlines() if line.strip()
+    ]
     installs = [line for line in lines if not line.startswith("#")]
-    assert installs == ["-r ../requirements.txt"], "Binder installs exactly what `make book` installs"
+    assert installs == ["-r ../requirements.txt"], (
+        "Binder installs exactly what `make book` installs"
+    )
     assert (BINDER / "../requirements.txt").resolve() == ROOT / "requirements.txt"
 
 

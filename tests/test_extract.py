@@ -42,19 +42,25 @@ def cell(source, tags=None):
 
 
 def test_chapters_follow_the_toc_and_pages_without_code_are_left_out(tmp_path):
-    write_book(tmp_path, {
-        "intro": "# Intro\n\nNo code here.\n",
-        "second": "# Second\n\n" + cell("x = 2"),
-        "first": "# First\n\n" + cell("x = 1") + cell("y = x + 1"),
-    })
+    write_book(
+        tmp_path,
+        {
+            "intro": "# Intro\n\nNo code here.\n",
+            "second": "# Second\n\n" + cell("x = 2"),
+            "first": "# First\n\n" + cell("x = 1") + cell("y = x + 1"),
+        },
+    )
     found = extract_tests.chapters(tmp_path)
     assert [chapter.name for chapter in found] == ["book/second.md", "book/first.md"]
     assert [c.source for c in found[1].cells] == ["x = 1", "y = x + 1"]
 
 
 def test_a_page_named_in_the_toc_must_exist(tmp_path):
-    write_book(tmp_path, {"intro": "# Intro\n"},
-               toc="format: jb-book\nroot: book/intro\nchapters:\n  - file: book/gone\n")
+    write_book(
+        tmp_path,
+        {"intro": "# Intro\n"},
+        toc="format: jb-book\nroot: book/intro\nchapters:\n  - file: book/gone\n",
+    )
     with pytest.raises(ExtractionError, match="book/gone"):
         extract_tests.chapters(tmp_path)
 
@@ -73,7 +79,11 @@ def test_cells_run_in_the_chapters_folder_as_in_the_build(tmp_path):
 
 
 def test_a_failing_claim_names_the_chapter_and_the_cell(tmp_path):
-    body = "# C\n\nSome text.\n\n" + cell("accuracy = 0.5") + cell("assert accuracy >= 0.97, 'too low'")
+    body = (
+        "# C\n\nSome text.\n\n"
+        + cell("accuracy = 0.5")
+        + cell("assert accuracy >= 0.97, 'too low'")
+    )
     write_book(tmp_path, {"c": body})
     (chapter,) = extract_tests.chapters(tmp_path)
     with pytest.raises(CellFailure) as failure:
@@ -93,8 +103,14 @@ def test_the_namespace_does_not_leak_between_chapters(tmp_path):
 
 
 def test_a_cell_is_left_out_only_with_a_reason(tmp_path):
-    write_book(tmp_path, {"c": "# C\n\n" + cell("raise SystemExit('must not run')",
-                                                 tags='["no-test: opens a window"]') + cell("ok = True")})
+    write_book(
+        tmp_path,
+        {
+            "c": "# C\n\n"
+            + cell("raise SystemExit('must not run')", tags='["no-test: opens a window"]')
+            + cell("ok = True")
+        },
+    )
     (chapter,) = extract_tests.chapters(tmp_path)
     assert chapter.cells[0].skip_reason == "opens a window"
     assert extract_tests.run_chapter(chapter, tmp_path)["ok"] is True
@@ -108,10 +124,13 @@ def test_a_cell_left_out_without_a_reason_is_an_error(tmp_path, tags):
 
 
 def test_a_cell_tagged_raises_exception_must_raise(tmp_path):
-    write_book(tmp_path, {
-        "good": "# G\n\n" + cell("1 / 0", tags='["raises-exception"]') + cell("after = 1"),
-        "bad": "# B\n\n" + cell("fine = 1", tags='["raises-exception"]'),
-    })
+    write_book(
+        tmp_path,
+        {
+            "good": "# G\n\n" + cell("1 / 0", tags='["raises-exception"]') + cell("after = 1"),
+            "bad": "# B\n\n" + cell("fine = 1", tags='["raises-exception"]'),
+        },
+    )
     good, bad = extract_tests.chapters(tmp_path)
     assert extract_tests.run_chapter(good, tmp_path)["after"] == 1
     with pytest.raises(CellFailure, match="raised nothing"):

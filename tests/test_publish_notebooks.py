@@ -8,7 +8,9 @@ from booktools import publish_notebooks
 
 
 def git(repo, *args):
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def test_the_branch_holds_the_tree_and_the_notebooks(repo, notebooks):
     files = git(repo, "ls-tree", "-r", "--name-only", "notebooks").splitlines()
     assert files == ["book/mnist.ipynb", "book/mnist.md", "requirements.txt"]
     assert git(repo, "show", "notebooks:book/mnist.ipynb") == '{"cells": []}'
-    assert git(repo, "show", "notebooks:book/mnist.md") == "# MNIST", "the committed chapter, not the edit"
+    assert git(repo, "show", "notebooks:book/mnist.md") == "# MNIST", (
+        "the committed chapter, not the edit"
+    )
     assert git(repo, "diff", "--cached", "--name-only") == staged, "the reader's index is untouched"
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD") == "main"
 
@@ -56,12 +60,16 @@ def test_publishing_again_replaces_the_branch(repo, notebooks):
     first = publish_notebooks.publish(notebooks, "notebooks", repo)
     (notebooks / "book" / "mnist.ipynb").write_text('{"cells": [1]}\n')
     second = publish_notebooks.publish(notebooks, "notebooks", repo)
-    assert first != second and git(repo, "rev-parse", "notebooks^") == git(repo, "rev-parse", "HEAD")
+    assert first != second and git(repo, "rev-parse", "notebooks^") == git(
+        repo, "rev-parse", "HEAD"
+    )
 
 
 def test_an_unbuilt_book_gets_a_clear_error(repo, tmp_path):
     missing = tmp_path / "nowhere"
-    with pytest.raises(SystemExit, match=r"nowhere does not exist: build the book first \(make book\)"):
+    with pytest.raises(
+        SystemExit, match=r"nowhere does not exist: build the book first \(make book\)"
+    ):
         publish_notebooks.publish(missing, "notebooks", repo)
     empty = tmp_path / "empty"
     empty.mkdir()

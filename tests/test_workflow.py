@@ -61,4 +61,6 @@ def test_the_workflow_publishes_the_notebooks_the_launch_buttons_open():
     named = re.search(r"--branch[ =](\S+)", command.group(1))
     published = named.group(1) if named else publish_notebooks.BRANCH
     launched = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["branch"]
-    assert published == launched, f"the workflow publishes {published!r}, the buttons open {launched!r}"
+    assert published == launched, (
+        f"the workflow publishes {published!r}, the buttons open {launched!r}"
+    )

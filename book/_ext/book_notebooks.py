@@ -45,7 +45,9 @@ def setup_cell(app: Sphinx):
     options = app.config.html_theme_options
     repository, branch = options.get("repository_url"), options.get("repository_branch", "main")
     if not repository:
-        raise ConfigError("book_notebooks needs repository.url in _config.yml (the notebooks install from it)")
+        raise ConfigError(
+            "book_notebooks needs repository.url in _config.yml (the notebooks install from it)"
+        )
     cell = new_code_cell(SETUP_CELL.format(repository=repository.rstrip("/"), branch=branch))
     cell.metadata["tags"] = ["setup"]
     return cell

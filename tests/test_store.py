@@ -1,0 +1,155 @@
+"""The model store: each model trained once per build, never stale, never half-written.
+
+The first tests use tiny stand-in recipes in a scratch store, so they run in
+seconds; the last ones check the store the build filled (``make book``).
+"""
+
+import json
+from dataclasses import replace
+
+import keras
+import numpy as np
+import pytest
+
+from booktools import paths
+from handwriting import store
+from handwriting.data import load_mnist
+
+
+def tiny_data():
+    x = np.random.default_rng(0).random((64, 4)).astype("float32")
+    y = (x.sum(axis=1) > 2).astype("int64")
+    return ((x, y), (x[:8], y[:8])), x, y
+
+
+def build_tiny():
+    return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(2, activation="softmax")])
+
+
+TRAINED = []
+
+
+def train_tiny(x, y, epochs=2):
+    TRAINED.append(epochs)
+    keras.utils.set_random_seed(1)
+    model = build_tiny()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    return model, model.fit(x, y, epochs=epochs, verbose=0).history
+
+
+TINY_CODE = (tiny_data, build_tiny, train_tiny)
+
+
+@pytest.fixture
+def tiny(monkeypatch, tmp_path):
+    """A store in a scratch folder with one tiny recipe, "tiny"."""
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path / "models"))
+    recipe = store.Recipe(tiny_data, build_tiny, train_tiny, {"epochs": 2}, TINY_CODE)
+    monkeypatch.setitem(store.RECIPES, "tiny", recipe)
+    TRAINED.clear()
+    return tmp_path / "models"
+
+
+def test_a_model_is_trained_once_then_loaded(tiny):
+    first = store.trained("tiny")
+    second = store.trained("tiny")
+    assert TRAINED == [2], "trained once, with the recipe's settings"
+    for a, b in zip(first.model.get_weights(), second.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert second.history == first.history and len(second.history["loss"]) == 2
+    assert second.seconds == first.seconds > 0
+    assert [entry.name.split("-")[0] for entry in tiny.iterdir()] == ["tiny"]
+
+
+def test_the_key_changes_with_the_data_the_settings_and_the_code(tiny, monkeypatch):
+    key = store.entry_key("tiny", "data-1")
+    assert store.entry_key("tiny", "data-1") == key
+    assert store.entry_key("tiny", "data-2") != key
+    tiny_recipe = store.RECIPES["tiny"]
+    monkeypatch.setitem(store.RECIPES, "tiny", replace(tiny_recipe, settings={"epochs": 3}))
+    assert store.entry_key("tiny", "data-1") != key
+    monkeypatch.setitem(store.RECIPES, "tiny", replace(tiny_recipe, code=(tiny_data, build_tiny)))
+    assert store.entry_key("tiny", "data-1") != key
+
+
+def test_a_new_entry_replaces_the_recipes_older_ones(tiny, monkeypatch):
+    store.trained("tiny")
+    monkeypatch.setitem(store.RECIPES, "tiny", replace(store.RECIPES["tiny"], settings={"epochs": 3}))
+    newer = store.trained("tiny")
+    assert TRAINED == [2, 3]
+    assert [entry.name for entry in tiny.iterdir()] == [store._folder("tiny", newer.key).name]
+
+
+def test_an_interrupted_write_is_never_loaded(tiny, monkeypatch):
+    def interrupted(self, path):
+        path.write_bytes(b"half a model")
+        raise KeyboardInterrupt  # the build is stopped mid-save
+
+    with monkeypatch.context() as patch:
+        patch.setattr(keras.Model, "save", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            store.trained("tiny")
+    assert not tiny.exists() or not any(tiny.iterdir()), "nothing is left behind"
+    # A build killed outright leaves its scratch folder; it is never read.
+    key = store.entry_key("tiny", store.fingerprint(tiny_data()[0]))
+    leftover = tiny / f".{store._folder('tiny', key).name}.killed"
+    leftover.mkdir(parents=True)
+    train_tiny(*tiny_data()[1:])[0].save(leftover / store.MODEL_FILE)
+    (leftover / store.ENTRY_FILE).write_text(json.dumps({"key": key, "history": {}, "seconds": 1}))
+    TRAINED.clear()
+    store.trained("tiny")
+    assert TRAINED == [2], "the leftover was not used: the model was trained"
+
+
+def test_an_unreadable_entry_is_trained_again(tiny):
+    entry = store._folder("tiny", store.trained("tiny").key)
+    (entry / store.MODEL_FILE).write_bytes(b"not a model")
+    again = store.trained("tiny")
+    assert TRAINED == [2, 2] and len(again.model.get_weights()) == 2
+    assert json.loads((entry / store.ENTRY_FILE).read_text())["key"] == again.key
+
+
+def test_keeping_a_model_that_is_not_the_recipes_fails_clearly(tiny):
+    other = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+    with pytest.raises(ValueError, match="is not the one handwriting.models builds"):
+        store.keep_trained("tiny", other, {"loss": [1.0]}, 1.0)
+
+
+# The store the build filled: the teaching chapters' models, loaded, not trained again.
+
+
+@pytest.fixture(scope="module")
+def built_store():
+    if not paths.MODELS.is_dir():
+        pytest.fail(f"{paths.MODELS} is missing: build the book first (`make book`)")
+    return paths.MODELS
+
+
+@pytest.mark.parametrize("name", sorted(store.RECIPES))
+def test_the_build_kept_every_model(built_store, name, monkeypatch):
+    monkeypatch.setenv(store.ENV_VAR, str(built_store))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError(f"the build's store has no current {name!r}: it would train again")
+
+    monkeypatch.setitem(store.RECIPES, name, replace(store.RECIPES[name], train=no_training))
+    kept = store.trained(name)
+    assert kept.seconds > 0 and len(kept.history["loss"]) >= 5
+
+
+@pytest.mark.parametrize("name", ["mlp", "mlp_validated"])
+def test_a_chapter_alone_trains_the_model_the_book_kept(built_store, name, monkeypatch, tmp_path):
+    """The kept model came from a chapter's own cells; the recipe, run alone, trains it again."""
+    monkeypatch.setenv(store.ENV_VAR, str(built_store))
+    kept = store.trained(name)
+    monkeypatch.setenv(store.ENV_VAR, str(tmp_path))
+    alone = store.trained(name)
+    assert alone.key == kept.key
+    for a, b in zip(kept.model.get_weights(), alone.model.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+    (_, _), (x_test, y_test) = load_mnist()
+    x_test = x_test.astype("float32") / 255
+    same = kept.model.predict(x_test, verbose=0).argmax(1) == alone.model.predict(
+        x_test, verbose=0
+    ).argmax(1)
+    assert same.all()

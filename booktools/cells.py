@@ -6,6 +6,11 @@ and rewritten in place (by ruff), leaving the prose and cell options alone.
 
     python -m booktools.cells            # ruff check and format --check of every chapter's cells
     python -m booktools.cells --fix      # let ruff fix and format them, in the chapters
+    python -m booktools.cells --extract DIR  # write each chapter's cells to DIR/<chapter>.py
+
+The extracted files leave out the cells tagged ``library: <module>``, whose
+code is, on purpose, the library's own (tests/test_library.py); they are for
+looking for repeated code across chapters, for example with `duplicates`.
 
 ruff reads a chapter as a notebook (jupytext writes one to a scratch folder),
 so that an import in one cell counts as used by the next, and IPython magics
@@ -107,13 +112,33 @@ def fix(chapters: list[Path]) -> None:
             chapter.write_text(text, encoding="utf-8")
 
 
+def extract(chapters: list[Path], folder: Path) -> list[Path]:
+    """Write each chapter's code cells, library cells left out, to ``folder/<chapter>.py``."""
+    from booktools.extract_tests import read_chapter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in chapters:
+        cells = read_chapter(chapter.relative_to(ROOT)).cells
+        kept = [c.source for c in cells if not any(t.startswith("library:") for t in c.tags)]
+        target = folder / chapter.with_suffix(".py").name
+        target.write_text("\n\n\n".join(f"# %%\n{code}" for code in kept) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     from booktools.extract_tests import toc_files
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fix", action="store_true", help="fix and format the cells in place")
+    parser.add_argument("--extract", type=Path, metavar="DIR", help="write the cells to DIR/*.py")
     args = parser.parse_args(argv)
     chapters = [ROOT / path for path in toc_files()]
+    if args.extract:
+        for path in extract(chapters, args.extract):
+            print(path)
+        return 0
     if args.fix:
         fix(chapters)
     report = check(chapters)

@@ -23,6 +23,13 @@ from booktools import extract_tests
 CHAPTERS = extract_tests.chapters()
 
 
+def assert_part_one_classifier(model):
+    """The classifier of Part I: its layers, and 784 x 128 + 128 + 128 x 10 + 10 parameters."""
+    layers = [layer.__class__.__name__ for layer in model.layers]
+    assert layers == ["Flatten", "Dense", "Dropout", "Dense"], layers
+    assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
+
+
 def welcome(ns):
     assert ns["keras"].__version__.startswith("3.")
     assert ns["keras"].backend.backend() == "tensorflow"
@@ -40,12 +47,7 @@ def mnist(ns):
 
 def first_classifier(ns):
     model = ns["model"]
-    assert [layer.__class__.__name__ for layer in model.layers] == [
-        "Flatten",
-        "Dense",
-        "Dropout",
-        "Dense",
-    ]
+    assert_part_one_classifier(model)
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
     assert len(ns["history"].history["loss"]) == 10
     assert ns["predictions"].shape == (10000,)
@@ -99,12 +101,7 @@ def activations(ns):
 
 def layers(ns):
     model = ns["model"]
-    assert [layer.__class__.__name__ for layer in model.layers] == [
-        "Flatten",
-        "Dense",
-        "Dropout",
-        "Dense",
-    ]
+    assert_part_one_classifier(model)
     hidden, output = model.layers[1], model.layers[3]
     assert tuple(hidden.kernel.shape) == (784, 128) and tuple(hidden.bias.shape) == (128,)
     assert tuple(output.kernel.shape) == (128, 10) and tuple(output.bias.shape) == (10,)
@@ -155,12 +152,7 @@ def compiling(ns):
 
 def training(ns):
     model = ns["model"]
-    assert [layer.__class__.__name__ for layer in model.layers] == [
-        "Flatten",
-        "Dense",
-        "Dropout",
-        "Dense",
-    ]
+    assert_part_one_classifier(model)
     assert model.count_params() == ns["n_params"] == 101_770
     # the toy gradient descent: the loss falls at every step and lands on least squares
     steps = ns["steps"]
@@ -291,12 +283,7 @@ def draw_a_digit(ns):
     import json
 
     model = ns["model"]
-    assert [layer.__class__.__name__ for layer in model.layers] == [
-        "Flatten",
-        "Dense",
-        "Dropout",
-        "Dense",
-    ]
+    assert_part_one_classifier(model)
     assert model.count_params() == 101_770
     assert len(ns["history"]["loss"]) == 10
     assert ns["test_accuracy"] >= 0.97

@@ -19,6 +19,11 @@ A change to any of them changes the chapter's code as jupyter-cache sees it,
 so exactly the chapters that depend on it execute again. Only the copy of the
 text that Sphinx hands to myst-nb changes; the chapter's file does not.
 
+Sphinx reads a page again only when its file changes; the extension also
+tells it to read again every chapter whose fingerprint changed since the
+last build (``env-get-outdated``), so that a build that keeps its doctrees
+re-executes them as well as one that starts afresh.
+
 The extension also has Sphinx read the chapters in the order of ``_toc.yml``
 (Sphinx reads them alphabetically), so that the chapter that trains and
 keeps a model (book/first-classifier.md, book/convnets.md) runs before the
@@ -136,8 +141,8 @@ def fingerprint(text: str, root: Path = ROOT) -> str:
     return digest.hexdigest()
 
 
-def with_fingerprint(text: str, docname: str, root: Path = ROOT) -> str:
-    """The chapter's text with its fingerprint at the end of its first, hidden, code cell."""
+def with_fingerprint(text: str, docname: str, digest: str) -> str:
+    """The chapter's text with ``digest`` at the end of its first, hidden, code cell."""
     opening = CODE_CELL.search(text)
     if opening is None:
         return text  # no code: nothing executes, nothing to key
@@ -149,13 +154,56 @@ def with_fingerprint(text: str, docname: str, root: Path = ROOT) -> str:
             "(tags: [remove-cell]), which carries the chapter's build fingerprint; "
             "see CONTRIBUTING.md"
         )
-    line = f"{MARK} {fingerprint(text, root)}\n"
+    line = f"{MARK} {digest}\n"
     return text[: closing.start()] + line + text[closing.start() :]
 
 
+def _is_chapter(app, docname: str, text: str) -> bool:
+    return Path(app.env.doc2path(docname)).suffix == ".md" and "kernelspec:" in text[:1000]
+
+
 def _mark_chapter(app, docname: str, source: list[str]) -> None:
-    if Path(app.env.doc2path(docname)).suffix == ".md" and "kernelspec:" in source[0][:1000]:
-        source[0] = with_fingerprint(source[0], docname, Path(app.confdir))
+    if _is_chapter(app, docname, source[0]):
+        digest = fingerprint(source[0], Path(app.confdir))
+        source[0] = with_fingerprint(source[0], docname, digest)
+        _fingerprints(app.env)[docname] = digest
+
+
+def _fingerprints(env) -> dict[str, str]:
+    """docname -> the fingerprint the chapter had when Sphinx last read it."""
+    if not hasattr(env, "book_fingerprints"):
+        env.book_fingerprints = {}
+    return env.book_fingerprints
+
+
+def _outdated(app, env, added, changed, removed) -> list[str]:
+    """Chapters whose own file is unchanged but whose fingerprint is not: read them again.
+
+    Sphinx reads a page again only when its file changes; a changed helper
+    must send the chapters that run it back through myst-nb, and so to
+    jupyter-cache, which then finds no match and executes them.
+    """
+    stale = []
+    for docname, known in _fingerprints(env).items():
+        if docname in added | changed | removed:
+            continue
+        path = Path(env.doc2path(docname))
+        if (
+            path.is_file()
+            and fingerprint(path.read_text(encoding="utf-8"), Path(app.confdir)) != known
+        ):
+            stale.append(docname)
+    return stale
+
+
+def _purge(app, env, docname: str) -> None:
+    _fingerprints(env).pop(docname, None)
+
+
+def _merge(app, env, docnames, other) -> None:
+    for docname in docnames:
+        if docname in _fingerprints(other):
+            _fingerprints(env)[docname] = _fingerprints(other)[docname]
 
 
 def _read_in_book_order(app, env, docnames: list[str]) -> None:
@@ -169,5 +217,13 @@ def _read_in_book_order(app, env, docnames: list[str]) -> None:
 
 def setup(app):
     app.connect("source-read", _mark_chapter)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-before-read-docs", _read_in_book_order)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1",
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -31,9 +31,38 @@ BOOK_STYLE = {
     "figure.dpi": 120,
     "font.size": 10,
     "image.cmap": "gray_r",
+    # Images that are pixels by nature (digits, feature maps) are drawn pixel for
+    # pixel: on screen each pixel a crisp square, and in a PDF the image embedded
+    # at its own size, unsmoothed ("nearest" would resample it at the figure's
+    # dpi into uneven squares).
+    "image.interpolation": "none",
+    # The PDF edition's figures: text as embedded TrueType fonts, not Type 3.
+    "pdf.fonttype": 42,
 }
+
+#: The formats a notebook kernel shows each figure in: PNG for the web pages,
+#: PDF (vector graphics) for the print edition, which myst-nb prefers for LaTeX
+#: (``nb_mime_priority_overrides`` in ``_config.yml``).
+FIGURE_FORMATS = {"png", "pdf"}
 
 
 def use_book_style() -> None:
-    """Apply the book's style to every figure drawn from now on."""
+    """Apply the book's style to every figure drawn from now on.
+
+    In a notebook kernel, figures are also shown in every format of
+    ``FIGURE_FORMATS``. The setting goes to the inline backend's configuration,
+    which the backend re-reads whenever it is activated, so an import of pyplot
+    after this call keeps it. Outside a kernel (tests, scripts) only the style
+    applies.
+    """
     mpl.rcParams.update(BOOK_STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib_inline.config import InlineBackend
+
+    InlineBackend.instance(parent=shell).figure_formats = set(FIGURE_FORMATS)

@@ -65,7 +65,9 @@ tex:
 	$(call apt_install,TeX Live for the PDF,$(TEX_PACKAGES))
 
 # The EPUB reuses the same execution cache. Sphinx's warnings are errors here too.
+# Its folder is made afresh (a minute): the EPUB packs every file found there.
 epub: setup epub-tools
+	rm -rf _build/epub
 	$(BIN)/jupyter-book build . --builder custom --custom-builder epub --warningiserror --nitpick --keep-going
 	mkdir -p _build/html
 	cp $(EPUB) _build/html/

@@ -4,6 +4,8 @@ A transparent figure vanishes on the dark theme's background; a white one
 reads the same in the light theme, the dark theme and the PDF.
 """
 
+import logging
+
 import matplotlib as mpl
 
 #: Colours that stay distinct for readers with colour-vision deficiencies
@@ -56,6 +58,11 @@ def use_book_style() -> None:
     applies.
     """
     mpl.rcParams.update(BOOK_STYLE)
+    # Embedding a TrueType font in a PDF figure, fontTools notes on stderr that
+    # the dates in the head table of matplotlib's Computer Modern fonts (used for
+    # mathematics such as a prime) "seem very low": true, harmless, and a stderr
+    # output the book's build does not allow.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
     try:
         from IPython import get_ipython
     except ImportError:

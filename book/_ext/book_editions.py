@@ -129,7 +129,7 @@ def colophon(app: Sphinx) -> dict:
         # Jupyter Book gives Sphinx the book's title as html_title.
         "title": app.config.html_title or app.config.project,
         "author": app.config.author,
-        "edition": app.config.book_edition,
+        "edition": app.config.release,
         "date": build_date(),
         "commit": git_commit(app.srcdir),
         "versions": versions,
@@ -340,7 +340,7 @@ with {versions} (as reported by {e["versions_source"]}).</p>
 def setup_epub(app: Sphinx) -> None:
     disconnect_web_only_handlers(app)
     # Sphinx copies the static files after this, and keeps files it does not know.
-    draw_cover(Path(app.outdir) / "_static" / f"{COVER}.png", app.config.epub_title, app.config.book_edition)
+    draw_cover(Path(app.outdir) / "_static" / f"{COVER}.png", app.config.epub_title, app.config.release)
     app.connect("env-updated", write_colophon_xhtml)
     app.connect("html-page-context", drop_scripts, priority=950)
 
@@ -361,7 +361,6 @@ def set_epub_files(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     from myst_nb.sphinx_ import HideCodeCellNode
 
-    app.add_config_value("book_edition", "", "env")
     app.add_config_value("book_web_address", "", "env")
     # Read by the HTML builders' math_renderer_name as "<builder>_math_renderer".
     app.add_config_value("epub_math_renderer", None, "env")

@@ -28,3 +28,4 @@ EXECUTED = BUILD / "jupyter_execute"
 HTML = Path(os.environ.get("BOOK_HTML") or BUILD / "html")
 LATEX = BUILD / "latex"
 PDF = LATEX / "handwriting-recognition.pdf"
+EPUB = BUILD / "epub" / "handwriting-recognition.epub"

@@ -32,7 +32,7 @@ def show_digits(
         ax.axis("off")
     for ax, image, title, wrong in zip(axes.flat, images, titles, mistakes):
         ax.axis("on")
-        ax.imshow(image, cmap="gray_r", vmin=0, vmax=image.max() or 1)
+        ax.imshow(image, cmap="gray_r", vmin=0, vmax=image.max() or 1, interpolation="none")
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)

@@ -4,6 +4,8 @@ A transparent figure vanishes on the dark theme's background; a white one
 reads the same in the light theme, the dark theme and the PDF.
 """
 
+import logging
+
 import matplotlib as mpl
 
 #: Colours that stay distinct for readers with colour-vision deficiencies
@@ -31,9 +33,43 @@ BOOK_STYLE = {
     "figure.dpi": 120,
     "font.size": 10,
     "image.cmap": "gray_r",
+    # Images that are pixels by nature (digits, feature maps) are drawn pixel for
+    # pixel: on screen each pixel a crisp square, and in a PDF the image embedded
+    # at its own size, unsmoothed ("nearest" would resample it at the figure's
+    # dpi into uneven squares).
+    "image.interpolation": "none",
+    # The PDF edition's figures: text as embedded TrueType fonts, not Type 3.
+    "pdf.fonttype": 42,
 }
+
+#: The formats a notebook kernel shows each figure in: PNG for the web pages,
+#: PDF (vector graphics) for the print edition, which myst-nb prefers for LaTeX
+#: (``nb_mime_priority_overrides`` in ``_config.yml``).
+FIGURE_FORMATS = {"png", "pdf"}
 
 
 def use_book_style() -> None:
-    """Apply the book's style to every figure drawn from now on."""
+    """Apply the book's style to every figure drawn from now on.
+
+    In a notebook kernel, figures are also shown in every format of
+    ``FIGURE_FORMATS``. The setting goes to the inline backend's configuration,
+    which the backend re-reads whenever it is activated, so an import of pyplot
+    after this call keeps it. Outside a kernel (tests, scripts) only the style
+    applies.
+    """
     mpl.rcParams.update(BOOK_STYLE)
+    # Embedding a TrueType font in a PDF figure, fontTools notes on stderr that
+    # the dates in the head table of matplotlib's Computer Modern fonts (used for
+    # mathematics such as a prime) "seem very low": true, harmless, and a stderr
+    # output the book's build does not allow.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib_inline.config import InlineBackend
+
+    InlineBackend.instance(parent=shell).figure_formats = set(FIGURE_FORMATS)

@@ -18,6 +18,48 @@ export function convolutions(model) {
   return { first: indices[0], last: indices[indices.length - 1] };
 }
 
+// The three figures and the spoken summary, named after the network's own
+// layers (how many filters, of what size), in the page's #digit-inside.
+export function buildInside(inside, model) {
+  const { first, last } = convolutions(model);
+  const [kh, kw, , nFirst] = model.layers[first].kernel.shape;
+  const nLast = model.layers[last].kernel.shape[3];
+  const figure = (show, label, caption) => {
+    const box = document.createElement("figure");
+    box.className = "dd-layer";
+    box.dataset.kind = show;
+    const canvas = document.createElement("canvas");
+    Object.assign(canvas, { className: "dd-maps", width: 1, height: 1 });
+    canvas.dataset.show = show;
+    canvas.dataset.columns = "8";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", label);
+    const text = document.createElement("figcaption");
+    text.textContent = caption;
+    box.append(canvas, text);
+    return box;
+  };
+  const title = document.createElement("p");
+  title.className = "dd-inside-title";
+  title.textContent = "Inside the convolutional network, while you draw";
+  const summary = document.createElement("p");
+  summary.className = "dd-inside-summary";
+  summary.setAttribute("aria-live", "polite");
+  inside.replaceChildren(
+    title,
+    figure("filters", `The ${nFirst} learned filters of the first convolution, ${kh} by ${kw} weights ` +
+      "each: orange for positive weights, blue for negative ones",
+    `The first convolution's ${nFirst} filters, ${kh} by ${kw} weights each: orange positive, blue negative.`),
+    figure("first", `The ${nFirst} feature maps of the first convolution for your drawing, ` +
+      "one per filter, darker where the filter responds",
+    "Its feature maps of your drawing, one per filter, in the same order: dark where the filter responds."),
+    figure("last", `The ${nLast} feature maps of the last convolution for your drawing, ` +
+      "darker where each responds",
+    `The ${nLast} maps of the last convolution: coarser, each pixel looking at a larger patch of your drawing.`),
+    summary,
+  );
+}
+
 // Paint `count` tiles of h by w into a canvas, `columns` to a row; colour(t, y, x)
 // gives the [r, g, b] of pixel (y, x) of tile t.
 function paintGrid(canvas, count, h, w, columns, colour) {

@@ -22,7 +22,7 @@
 import { readDocument } from "./decode.js";
 import { forward } from "./models.js";
 import { SIDE, preprocess } from "./preprocess.js";
-import { showFilters, showMaps, summarise } from "./inside.js";
+import { buildInside, showFilters, showMaps, summarise } from "./inside.js";
 
 const NAMES = { mlp: "the dense network", cnn: "the convolutional network" };
 
@@ -110,7 +110,10 @@ class Reader {
     this.models = models;
     if (penWidth > 0) this.penWidth = penWidth;
     this.draw();
-    if (this.inside && models.cnn) showFilters(this.inside, models.cnn);
+    if (this.inside && models.cnn) {
+      buildInside(this.inside, models.cnn);
+      showFilters(this.inside, models.cnn);
+    }
     this.read(true);
   }
 

@@ -403,6 +403,14 @@ def test_the_page_carries_the_built_networks(desktop, networks):
     )
 
 
+def test_the_weights_wait_for_first_paint(desktop):
+    painted, decoded = desktop.page.evaluate("""() => [
+        performance.getEntriesByName("first-paint")[0].startTime,
+        performance.getEntriesByName("digit-models-decoded")[0].startTime]""")
+    print(f"\nfirst paint at {painted:.0f} ms, weights decoded at {decoded:.0f} ms")
+    assert decoded > painted, "decoding the weights held up the first view of the page"
+
+
 @pytest.mark.parametrize("name", ["mlp", "cnn"])
 def test_the_page_agrees_with_keras(desktop, networks, name):
     from handwriting import load_mnist, weights_json

@@ -10,7 +10,7 @@ const GAP = 1;                                   // pixels of grid between the t
 const GRID = [136, 136, 136];                    // mid grey: it frames white and dark tiles alike
 const POSITIVE = [230, 159, 0];                  // orange, for positive weights
 const NEGATIVE = [0, 114, 178];                  // blue, for negative ones
-const STRONG = 0.25;                             // a map "responds" above this share of the layer's top
+const STRONG = 0.5;                              // a map "responds strongly" above this share of the top one
 
 // The layers to show: the first and the last convolution.
 export function convolutions(model) {

@@ -398,7 +398,7 @@ def test_the_page_carries_the_built_networks(desktop, networks):
                     np.testing.assert_array_equal(
                         weights_json.decode(ours[key]), weights_json.decode(value)
                     )
-    assert document["pen_width"] == desktop.page.evaluate("window.digitReader.penWidth"), (
+    assert document["pen_width"] == desktop.page.evaluate("window.digitReader.reader.penWidth"), (
         "the page's pen is the chapter's"
     )
 
@@ -413,7 +413,8 @@ def test_the_weights_wait_for_first_paint(desktop):
 
 @pytest.mark.parametrize("name", ["mlp", "cnn"])
 def test_the_page_agrees_with_keras(desktop, networks, name):
-    from handwriting import load_mnist, weights_json
+    from handwriting import weights_json
+    from handwriting.data import load_mnist
 
     (_, _), (x_test, _) = load_mnist()
     pixels = (x_test[:N_AGREEMENT].astype("<f4") / 255).reshape(N_AGREEMENT, 784)

@@ -71,7 +71,7 @@ def measure(html=paths.HTML, runs: int = 50) -> dict:
 
 
 def summary(times: dict) -> dict:
-    """Median and largest time of a read by each network (preprocessing included), and of each step."""
+    """Median and largest time of a read by each network (preprocessing included), and of a step."""
     pre = np.array(times["preprocess"])
     result = {}
     for key in ("mlp", "cnn"):
@@ -97,13 +97,13 @@ def main() -> None:
         return
     print(f"{result['reads']} reads of ten drawings in headless Chromium ({paths.HTML / PAGE})")
     print(f"{'step':28} {'median ms':>10} {'max ms':>8}")
-    print(
-        f"{'preprocessing':28} {result['preprocess']['median_ms']:10.2f} {result['preprocess']['max_ms']:8.2f}"
-    )
+    pre = result["preprocess"]
+    print(f"{'preprocessing':28} {pre['median_ms']:10.2f} {pre['max_ms']:8.2f}")
     for key, name in (("mlp", "dense network"), ("cnn", "convolutional network")):
         print(
-            f"{'read by the ' + name:28} {result[key]['median_ms']:10.2f} {result[key]['max_ms']:8.2f}"
-            f"   (forward pass alone: median {result[key]['forward_median_ms']:.2f})"
+            f"{'read by the ' + name:28} {result[key]['median_ms']:10.2f} "
+            f"{result[key]['max_ms']:8.2f}   "
+            f"(forward pass alone: median {result[key]['forward_median_ms']:.2f})"
         )
 
 

@@ -201,7 +201,7 @@ STYLES = {
 
 
 def distort(strokes, rng):
-    """The strokes as another hand draws them: slanted, rotated, squashed, resized, moved, jittered."""
+    """The strokes as another hand draws them: slanted, turned, squashed, resized, moved, wobbly."""
     points = [np.array(stroke, dtype=float) - 0.5 for stroke in strokes]
     slant, turn = np.tan(np.radians(rng.uniform(-15, 15))), np.radians(rng.uniform(-10, 10))
     squash = rng.uniform(0.75, 1.2)
@@ -294,7 +294,8 @@ def shown(page):
             shown[box.dataset.model] = {digit: box.querySelector('.dd-digit').textContent,
                                         probabilities: Array.from(read[box.dataset.model])};
         }
-        shown.pixels = Array.from(window.digitReader.preprocess(document.querySelector('.dd-canvas')));
+        const pad = document.querySelector('.dd-canvas');
+        shown.pixels = Array.from(window.digitReader.preprocess(pad));
         return shown;
     }""")
 
@@ -338,7 +339,8 @@ class Visit:
         self.requests = watch_requests(self.context)
         if theme:  # the theme's own setting, as the theme switcher stores it
             self.context.add_init_script(
-                f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
+                f"localStorage.setItem('mode', '{theme}'); "
+                f"localStorage.setItem('theme', '{theme}');"
             )
         self.page = self.context.new_page()
         self.errors = collect_errors(self.page)
@@ -420,7 +422,8 @@ def test_the_page_agrees_with_keras(desktop, networks, name):
     pixels = (x_test[:N_AGREEMENT].astype("<f4") / 255).reshape(N_AGREEMENT, 784)
     from_page = np.array(
         desktop.page.evaluate(
-            """([name, pixels]) => pixels.flatMap(p => Array.from(window.digitReader.predict(name, p)))""",
+            """([name, pixels]) =>
+                pixels.flatMap(p => Array.from(window.digitReader.predict(name, p)))""",
             [name, pixels.tolist()],
         )
     ).reshape(N_AGREEMENT, 10)
@@ -432,7 +435,8 @@ def test_the_page_agrees_with_keras(desktop, networks, name):
     difference = float(np.abs(from_page - by_keras).max())
     print(
         f"\n{name}: same answer as Keras for {agree} of {N_AGREEMENT}; largest probability "
-        f"difference {difference:.2e} (NumPy from the page's JSON: {np.abs(from_page - by_numpy).max():.2e})"
+        f"difference {difference:.2e} "
+        f"(NumPy from the page's JSON: {np.abs(from_page - by_numpy).max():.2e})"
     )
     assert agree >= N_AGREEMENT - 1
     assert difference < 1e-4
@@ -475,7 +479,8 @@ def test_varied_drawings_are_read(desktop):
     share = {name: float(np.mean(right)) for name, right in results.items()}
     n = len(results["cnn"])
     print(
-        f"\n{n} drawings ({len(STYLES)} digits, {len(STYLES[0])}+ styles each, {VARIANTS} random hands): "
+        f"\n{n} drawings ({len(STYLES)} digits, {len(STYLES[0])}+ styles each, "
+        f"{VARIANTS} random hands): "
         f"dense network {share['mlp']:.1%}, convolutional network {share['cnn']:.1%}"
     )
     print("\n".join(misses))
@@ -541,16 +546,20 @@ def test_the_maps_follow_the_drawing(desktop, networks):
     inside = page.evaluate("""() => {
         const pixels = window.digitReader.preprocess(document.querySelector('.dd-canvas'));
         const outputs = window.digitReader.outputs('cnn', pixels);
-        const conv = window.digitReader.models.cnn.layers.flatMap((l, i) => l.type === 'conv2d' ? [i] : []);
+        const conv = window.digitReader.models.cnn.layers
+            .flatMap((l, i) => l.type === 'conv2d' ? [i] : []);
         const canvases = Array.from(document.querySelectorAll('#digit-inside canvas')).map(c => {
             const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
             let white = 0;
-            for (let i = 0; i < data.length; i += 4) white += data[i] === 255 && data[i + 1] === 255;
-            return {show: c.dataset.show, width: c.width, height: c.height, label: c.getAttribute('aria-label'),
-                    white: white / (data.length / 4)};
+            for (let i = 0; i < data.length; i += 4) {
+                white += data[i] === 255 && data[i + 1] === 255;
+            }
+            return {show: c.dataset.show, width: c.width, height: c.height,
+                    label: c.getAttribute('aria-label'), white: white / (data.length / 4)};
         });
         return {pixels: Array.from(pixels), canvases,
-                first: Array.from(outputs[conv[0]].values), last: Array.from(outputs[conv.at(-1)].values),
+                first: Array.from(outputs[conv[0]].values),
+                last: Array.from(outputs[conv.at(-1)].values),
                 summary: document.querySelector('.dd-inside-summary').textContent};
     }""")
     # the maps the page draws are the ones Keras computes

@@ -300,6 +300,7 @@ function start() {
   window.digitReader = api;
   api.ready = whenIdle().then(() => {
     const { models, penWidth } = readDocument();
+    performance.mark("digit-models-decoded");     // the tests check this comes after first paint
     api.models = models;
     if (penWidth > 0) api.penWidth = penWidth;
     if (reader) reader.setModels(models, penWidth);

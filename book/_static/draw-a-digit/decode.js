@@ -31,6 +31,16 @@ export function decodeModel(spec) {
   return { name: spec.name, inputShape: spec.input_shape, layers };
 }
 
+// The pen's width alone, from the head of the document (which the chapter
+// writes first), so that the pad can draw before the weights are decoded.
+export function readPenWidth(id = "digit-models") {
+  const element = document.getElementById(id);
+  const head = element && element.firstChild ? element.firstChild.data.slice(0, 200) : "";
+  const found = /"pen_width":\s*([0-9.eE+-]+)/.exec(head);
+  if (!found) throw new Error(`the pen's width is missing from #${id}`);
+  return Number(found[1]);
+}
+
 // The page's document: {"pen_width": ..., "models": {"mlp": ..., "cnn": ...}}.
 export function readDocument(id = "digit-models") {
   const element = document.getElementById(id);

@@ -19,7 +19,7 @@
 //   times                    the last read, in ms: {preprocess, mlp, cnn}
 //   benchmark(runs)          read the drawing `runs` times -> lists of those times
 
-import { readDocument } from "./decode.js";
+import { readDocument, readPenWidth } from "./decode.js";
 import { forward } from "./models.js";
 import { SIDE, preprocess } from "./preprocess.js";
 import { buildInside, showFilters, showMaps, summarise } from "./inside.js";
@@ -85,7 +85,7 @@ class Answer {
 }
 
 class Reader {
-  constructor(root, inside) {
+  constructor(root, inside, penWidth) {
     this.root = root;
     this.inside = inside;
     this.canvas = root.querySelector(".dd-canvas");
@@ -94,7 +94,7 @@ class Reader {
     this.answers = {};
     for (const box of root.querySelectorAll(".dd-model")) this.answers[box.dataset.model] = new Answer(box);
     this.models = null;
-    this.penWidth = 0.11;          // until the chapter's own value arrives with the weights
+    this.penWidth = penWidth;      // the chapter's, a share of the pad's side
     this.strokes = [];             // each stroke a list of [x, y] points in [0, 1]
     this.current = null;           // the stroke being drawn, while the pen is down
     this.pointer = null;
@@ -102,14 +102,13 @@ class Reader {
     this.lastRead = 0;
     this.times = { preprocess: null, mlp: null, cnn: null };
     this.resize();
+    this.draw();
     this.listen();
     this.show(null, null, "Loading the networks…");
   }
 
-  setModels(models, penWidth) {
+  setModels(models) {
     this.models = models;
-    if (penWidth > 0) this.penWidth = penWidth;
-    this.draw();
     if (this.inside && models.cnn) {
       buildInside(this.inside, models.cnn);
       showFilters(this.inside, models.cnn);
@@ -279,10 +278,16 @@ function whenIdle() {
 function start() {
   const root = document.getElementById("digit-reader");
   const inside = document.getElementById("digit-inside");
-  const reader = root ? new Reader(root, inside) : null;
+  let penWidth = null;
+  try {
+    penWidth = readPenWidth();
+  } catch (error) {
+    console.error("Draw a digit:", error.message);
+  }
+  const reader = root && penWidth ? new Reader(root, inside, penWidth) : null;
   const api = {
     models: null,
-    penWidth: reader ? reader.penWidth : null,
+    penWidth,
     reader,
     preprocess,
     predict(name, pixels) { return forward(api.models[name], pixels).probabilities; },
@@ -299,11 +304,10 @@ function start() {
   };
   window.digitReader = api;
   api.ready = whenIdle().then(() => {
-    const { models, penWidth } = readDocument();
+    const { models } = readDocument();
     performance.mark("digit-models-decoded");     // the tests check this comes after first paint
     api.models = models;
-    if (penWidth > 0) api.penWidth = penWidth;
-    if (reader) reader.setModels(models, penWidth);
+    if (reader) reader.setModels(models);
     if (root) root.classList.add("dd-ready");
   }).catch((error) => {
     console.error("Draw a digit: cannot read the networks' weights:", error);

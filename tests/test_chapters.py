@@ -279,39 +279,49 @@ def training_dynamics(ns):
 
 
 def draw_a_digit(ns):
-    import base64
     import json
 
-    model = ns["model"]
-    assert_part_one_classifier(model)
-    assert model.count_params() == 101_770
-    assert len(ns["history"]["loss"]) == 10
-    assert ns["test_accuracy"] >= 0.97
-    # the JSON written into the page holds exactly the trained weights, and the pen's width
-    exported = json.loads(ns["weights_json"])
-    assert exported["pen_width"] == ns["pen_width"]
-    assert [layer["activation"] for layer in exported["layers"]] == ["relu", "softmax"]
-    dense = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
-    for layer, spec in zip(dense, exported["layers"], strict=True):
-        for part, variable in (("kernel", layer.kernel), ("bias", layer.bias)):
-            data = base64.b64decode(spec[part]["data"])
-            values = np.frombuffer(data, dtype="<f4").reshape(spec[part]["shape"])
-            assert np.array_equal(values, np.asarray(variable))
-    assert len(ns["weights_json"]) < 1_000_000
-    # the page's arithmetic, redone in Python from the JSON, agrees with Keras
-    assert ns["largest_difference"] < 1e-4
-    assert ns["same_answers"] >= 9_990
-    # shifted and shrunken digits cost accuracy, which is why the page preprocesses
-    assert ns["accuracy_right"][0] == ns["accuracy_down"][0] == ns["test_accuracy"]
-    assert ns["accuracy_right"][4] < ns["test_accuracy"] - 0.3
-    assert ns["accuracy_down"][4] < ns["test_accuracy"] - 0.3
-    assert ns["accuracy_half"] < ns["test_accuracy"] - 0.2
+    from handwriting import weights_json
+
+    assert ns["test_accuracy"]["dense"] >= 0.97
+    assert ns["test_accuracy"]["convolutional"] >= 0.993
+    # the JSON written into the page holds both networks' weights exactly, and the pen's width
+    document = json.loads(ns["weights"])
+    assert document["pen_width"] == ns["pen_width"]
+    for name in ("mlp", "cnn"):
+        built = weights_json.export(ns[name], name)
+        carried = document["models"][name]
+        assert [layer["type"] for layer in carried["layers"]] == [
+            layer["type"] for layer in built["layers"]
+        ]
+        for ours, theirs in zip(carried["layers"], built["layers"], strict=True):
+            for key, value in theirs.items():
+                if isinstance(value, dict):
+                    assert np.array_equal(
+                        weights_json.decode(ours[key]), weights_json.decode(value)
+                    )
+    assert len(ns["weights"]) < 2_500_000
+    # shifted digits cost the dense network more than the convolutional one
+    dense, conv = ns["shifted"]["dense", "right"], ns["shifted"]["convolutional", "right"]
+    assert dense[3] < dense[0] - 0.1 and all(c > d for c, d in zip(conv[1:], dense[1:]))
+    assert ns["keeps"]["convolutional"] > ns["keeps"]["dense"]
     # the pen draws strokes about as wide as MNIST's
     assert np.median(ns["mnist_widths"]) == 3
     assert 2 <= ns["pen_on_grid"] <= 3
-    # exercises: thicker strokes cost accuracy; centring by the box changes answers
-    assert ns["thick_accuracy"] < ns["test_accuracy"]
-    assert ns["box_changed"] > 0 and ns["box_accuracy"] < ns["test_accuracy"]
+    assert all(
+        ns["thick_accuracy"][name] < ns["test_accuracy"][name] for name in ns["thick_accuracy"]
+    )
+
+
+def draw_a_digit_inside(ns):
+    # the page's arithmetic, redone in NumPy from the JSON, agrees with Keras
+    for name in ("mlp", "cnn"):
+        same, difference = ns["agreement"][name]
+        assert same >= 9_990 and difference < 1e-4
+    assert 16 <= ns["n_mixed"] < 32
+    assert 10 < ns["receptive"] < 20
+    assert ns["zeros_last"] > ns["zeros_first"]
+    assert ns["best_horizontal"] != ns["best_vertical"]
 
 
 def convnets(ns):
@@ -351,6 +361,7 @@ CLAIMS = {
     "book/error-analysis.md": error_analysis,
     "book/training-dynamics.md": training_dynamics,
     "book/draw-a-digit.md": draw_a_digit,
+    "book/draw-a-digit-inside.md": draw_a_digit_inside,
 }
 
 

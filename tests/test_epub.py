@@ -62,7 +62,9 @@ def chapter_documents(book: zipfile.ZipFile) -> dict[Path, str]:
 
 @cache
 def site_page(path: Path) -> BeautifulSoup:
-    return BeautifulSoup((HTML / path.with_suffix(".html")).read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(
+        (HTML / path.with_suffix(".html")).read_text(encoding="utf-8"), "html.parser"
+    )
 
 
 def parse(book: zipfile.ZipFile, document: str) -> BeautifulSoup:
@@ -101,7 +103,9 @@ def test_epubcheck_reports_no_error(epub):
 
 def test_every_chapter_is_there_in_toc_order(book):
     documents = chapter_documents(book)
-    assert list(documents) == list(extract_tests.toc_files()), "chapters missing from the EPUB's spine, or out of order"
+    assert list(documents) == list(extract_tests.toc_files()), (
+        "chapters missing from the EPUB's spine, or out of order"
+    )
     order = spine(book)
     positions = [order.index(document) for document in documents.values()]
     assert positions == sorted(positions)
@@ -119,7 +123,9 @@ def test_every_figure_caption_code_cell_and_output_of_the_site_is_there(book):
             caption = figure.find("figcaption")
             if caption:
                 assert copy.find("figcaption"), f"{path}: figure #{figure['id']} has no caption"
-                assert caption_text(copy) == caption_text(figure), f"{path}: figure #{figure['id']}'s caption differs"
+                assert caption_text(copy) == caption_text(figure), (
+                    f"{path}: figure #{figure['id']}'s caption differs"
+                )
             images = copy.find_all("img")
             assert images, f"{path}: figure #{figure['id']} has no picture"
             for image in images:
@@ -127,7 +133,9 @@ def test_every_figure_caption_code_cell_and_output_of_the_site_is_there(book):
                 assert source in book.namelist(), f"{path}: {image['src']} is not in the EPUB"
             figures += 1
         for kind in ("div.cell_input", "div.cell_output"):
-            assert len(page.select(kind)) == len(site.select(kind)), f"{path}: not every {kind} of the site"
+            assert len(page.select(kind)) == len(site.select(kind)), (
+                f"{path}: not every {kind} of the site"
+            )
     assert figures > 0
 
 
@@ -140,7 +148,9 @@ def test_mathematics_is_pictures_and_no_page_has_a_script(book):
         for code in page.find_all(["pre", "code"]):
             code.decompose()
         raw = RAW_TEX.search(page.get_text())
-        assert not raw, f"{document} shows TeX for MathJax: {page.get_text()[max(0, raw.start() - 80):raw.end() + 80]!r}"
+        assert not raw, (
+            f"{document} shows TeX for MathJax: {page.get_text()[max(0, raw.start() - 80) : raw.end() + 80]!r}"
+        )
         # imgmath: inline mathematics is an img.math, a displayed formula an img in a div.math.
         for picture in page.select("img.math, div.math img"):
             assert picture["src"].endswith(".svg") and picture.get("alt"), picture
@@ -152,7 +162,9 @@ def test_the_drawing_page_points_to_the_web(book):
     documents = chapter_documents(book)
     page = parse(book, documents[Path("book/draw-a-digit.md")])
     links = [a["href"] for a in page.select("div.admonition.note a[href]")]
-    assert any(link.startswith("https://") and link.endswith("book/draw-a-digit.html") for link in links), links
+    assert any(
+        link.startswith("https://") and link.endswith("book/draw-a-digit.html") for link in links
+    ), links
 
 
 def test_the_colophon_and_the_cover_are_there(book):
@@ -164,9 +176,13 @@ def test_the_colophon_and_the_cover_are_there(book):
 
 def test_the_site_links_to_the_epub(epub):
     copy = HTML / EPUB.name
-    assert copy.is_file() and copy.read_bytes() == epub.read_bytes(), "make epub copies the EPUB into the site"
+    assert copy.is_file() and copy.read_bytes() == epub.read_bytes(), (
+        "make epub copies the EPUB into the site"
+    )
     page = HTML / "book" / "welcome.html"
-    links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a[href$='.epub']")
+    links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+        "a[href$='.epub']"
+    )
     assert links, "the welcome page has no link to the EPUB"
     for link in links:
         assert (page.parent / link["href"]).resolve() == copy.resolve(), link["href"]

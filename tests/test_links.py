@@ -19,9 +19,10 @@ HTML = paths.HTML
 PAGES = sorted(
     path for path in HTML.rglob("*.html") if "_static" not in path.relative_to(HTML).parts
 ) if HTML.is_dir() else []
-# `make pdf` copies the PDF into the site; before that, only its link may dangle (never in CI).
-PDF_NAME = "handwriting-recognition.pdf"
-PDF_OPTIONAL = not os.environ.get("CI")
+# `make pdf` and `make epub` copy the editions into the site; before that, only their
+# links may dangle (never in CI).
+EDITIONS = {paths.PDF.name, paths.EPUB.name}
+EDITIONS_OPTIONAL = not os.environ.get("CI")
 ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "source": "src"}
 
 
@@ -64,7 +65,7 @@ def test_every_local_link_and_image_resolves(page):
     broken = []
     for tag, reference, target, fragment in local_targets(page):
         if not target.is_file():
-            if target.name == PDF_NAME and PDF_OPTIONAL:
+            if target.name in EDITIONS and EDITIONS_OPTIONAL:
                 continue
             broken.append(f"<{tag}> {reference}: no file {target}")
         elif fragment and target.suffix == ".html" and fragment not in anchors(target):

@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from booktools import extract_tests, paths
 from booktools.optional import skip_or_fail
+from booktools.parts import part_name
 
 ROOT = paths.ROOT
 LATEX = paths.LATEX
@@ -66,13 +67,17 @@ def test_every_chapter_title_appears_in_order(text):
 def test_the_parts_of_the_toc_are_parts_of_the_pdf(text):
     import yaml
 
-    captions = [part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
+    captions = [
+        part["caption"] for part in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]
+    ]
     numerals = ["I", "II", "III", "IV", "V", "VI"]
-    parts = [c for c in captions if c != "Back matter"]  # book/_ext/book_latex.py makes no part of it
+    parts = [
+        c for c in captions if c != "Back matter"
+    ]  # book/_ext/book_latex.py makes no part of it
     assert parts
     position = 0
     for numeral, caption in zip(numerals, parts):
-        name = re.sub(r"^Part [IVX]+:\s*", "", caption)
+        name = part_name(caption)
         heading = f"Part {numeral} {name[:1].upper()}{name[1:]}"
         found = text.find(heading, position)
         assert found >= 0, f"{heading!r} is missing from the PDF, or out of order"
@@ -86,7 +91,7 @@ def test_the_page_count_is_plausible(pdf):
 
 
 def test_no_unresolved_reference(text):
-    assert "??" not in text, text[max(0, text.find("??") - 200): text.find("??") + 50]
+    assert "??" not in text, text[max(0, text.find("??") - 200) : text.find("??") + 50]
 
 
 def test_every_font_is_embedded(pdf):
@@ -110,7 +115,9 @@ def test_every_figure_of_the_site_is_in_the_pdf(text, pdf):
         site_figures += len(soup.select("figure.align-default, figure.numbered, div.figure"))
     captions = re.findall(r"Fig\. \d+\.\d+:", text)
     assert site_figures > 0
-    assert len(captions) >= site_figures, f"{len(captions)} figure captions in the PDF, {site_figures} figures on the site"
+    assert len(captions) >= site_figures, (
+        f"{len(captions)} figure captions in the PDF, {site_figures} figures on the site"
+    )
     pictures = placed_pictures(pdf)
     assert pictures >= site_figures, f"{pictures} pictures in the PDF for {site_figures} figures"
 
@@ -131,7 +138,9 @@ def placed_pictures(pdf: Path) -> int:
 
 def test_the_site_links_to_the_pdf(pdf):
     copy = HTML / PDF.name
-    assert copy.is_file() and copy.read_bytes() == PDF.read_bytes(), "make pdf copies the PDF into the site"
+    assert copy.is_file() and copy.read_bytes() == PDF.read_bytes(), (
+        "make pdf copies the PDF into the site"
+    )
     page = HTML / "book" / "welcome.html"
     links = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a[href$='.pdf']")
     assert links, "the welcome page has no link to the PDF"
@@ -172,7 +181,9 @@ def included_graphics(tex: str) -> list[tuple[str, str]]:
     found = []
     for match in re.finditer(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{\{([^}]+)\}(\.\w+)\}", tex):
         end = tex.find(r"\end{figure}", match.end())
-        label = re.search(r"\\label\{\\detokenize\{([^}]+)\}\}", tex[match.end():end if end >= 0 else None])
+        label = re.search(
+            r"\\label\{\\detokenize\{([^}]+)\}\}", tex[match.end() : end if end >= 0 else None]
+        )
         found.append((match.group(1) + match.group(2), label.group(1) if label else ""))
     return found
 
@@ -213,12 +224,16 @@ def test_every_embedded_image_is_a_small_unsmoothed_pixel_image(pdf):
 
 
 def page_text(pdf: Path, page: int) -> str:
-    return re.sub(r"\s+", " ", run("pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"))
+    return re.sub(
+        r"\s+", " ", run("pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-")
+    )
 
 
 def welcome_versions() -> dict[str, str]:
     """Python, TensorFlow and Keras as the welcome chapter's output shows them on the site."""
-    soup = BeautifulSoup((HTML / "book" / "welcome.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (HTML / "book" / "welcome.html").read_text(encoding="utf-8"), "html.parser"
+    )
     text = "\n".join(block.get_text() for block in soup.select("div.cell_output pre"))
     return dict(re.findall(r"^(Python|TensorFlow|Keras)\s+(\d+\.\d+\S*)", text, re.MULTILINE))
 
@@ -226,19 +241,28 @@ def welcome_versions() -> dict[str, str]:
 def test_the_title_page_has_the_title_the_edition_and_a_drawn_figure(pdf):
     first = page_text(pdf, 1)
     # The title first, then the edition (the authors' line names the book too).
-    assert re.match(r"\s*Handwriting Recognition with Neural Networks\s+Second edition", first), first
+    assert re.match(r"\s*Handwriting Recognition with Neural Networks\s+Second edition", first), (
+        first
+    )
     # The cover figure is the network diagram of handwriting/diagrams.py, as vector graphics: its labels are text.
     assert "Dense 128, ReLU" in first, first
-    assert not run("pdfimages", "-f", "1", "-l", "1", "-list", str(pdf)).splitlines()[2:], "a raster cover"
+    assert not run("pdfimages", "-f", "1", "-l", "1", "-list", str(pdf)).splitlines()[2:], (
+        "a raster cover"
+    )
 
 
 def test_the_colophon_names_edition_date_commit_versions_and_licences(pdf):
     colophon = page_text(pdf, 2)
-    assert re.search(r"Second edition, built on \d{4}-\d{2}-\d{2} (?:from commit [0-9a-f]{12}|outside a git checkout)", colophon), colophon
+    assert re.search(
+        r"Second edition, built on \d{4}-\d{2}-\d{2} (?:from commit [0-9a-f]{12}|outside a git checkout)",
+        colophon,
+    ), colophon
     versions = welcome_versions()
     assert set(versions) == {"Python", "TensorFlow", "Keras"}, versions
     for name, version in versions.items():
-        assert f"{name} {version}" in colophon, f"{name} {version} (the welcome chapter's output) not in {colophon!r}"
+        assert f"{name} {version}" in colophon, (
+            f"{name} {version} (the welcome chapter's output) not in {colophon!r}"
+        )
     assert "executed notebooks" in colophon
     for licence in ("MIT", "CC BY 4.0", "CC BY-SA 3.0"):
         assert licence in colophon, licence
@@ -251,7 +275,9 @@ def test_the_metadata_names_the_book(pdf):
     assert info.title == "Handwriting Recognition with Neural Networks"
     assert info.author == "The authors of Handwriting Recognition with Neural Networks"
     assert "handwritten digit" in (info.subject or "")
-    assert {"MNIST", "Keras", "neural networks"} <= {word.strip() for word in (info.get("/Keywords") or "").split(",")}
+    assert {"MNIST", "Keras", "neural networks"} <= {
+        word.strip() for word in (info.get("/Keywords") or "").split(",")
+    }
 
 
 def outline_titles(pdf: Path) -> list[tuple[int, str]]:
@@ -274,8 +300,15 @@ def outline_titles(pdf: Path) -> list[tuple[int, str]]:
 
 def section_titles(path: Path) -> list[str]:
     """The ## headings of a chapter (outside code), in the words a reader sees."""
-    text = re.sub(r"^(```|~~~).*?^\1", "", (ROOT / path).read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
-    return [re.sub(r"[`*]", "", title).strip() for title in re.findall(r"^## (.+)$", text, re.MULTILINE)]
+    text = re.sub(
+        r"^(```|~~~).*?^\1",
+        "",
+        (ROOT / path).read_text(encoding="utf-8"),
+        flags=re.MULTILINE | re.DOTALL,
+    )
+    return [
+        re.sub(r"[`*]", "", title).strip() for title in re.findall(r"^## (.+)$", text, re.MULTILINE)
+    ]
 
 
 def test_every_chapter_and_section_has_a_bookmark(pdf):
@@ -283,7 +316,9 @@ def test_every_chapter_and_section_has_a_bookmark(pdf):
     assert "Colophon" in bookmarks and "Welcome" in bookmarks
     position = 0
     for path, title in zip(extract_tests.toc_files()[1:], chapter_titles()[1:]):
-        assert title in bookmarks[position:], f"no bookmark for the chapter {title!r}, or out of order"
+        assert title in bookmarks[position:], (
+            f"no bookmark for the chapter {title!r}, or out of order"
+        )
         position = bookmarks.index(title, position)
         for section in section_titles(path):
             assert section in bookmarks[position:], f"no bookmark for {section!r} in {title!r}"

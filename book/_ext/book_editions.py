@@ -70,11 +70,17 @@ def git_commit(srcdir: str) -> str:
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=srcdir, capture_output=True, text=True, check=True,
+            cwd=srcdir,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         changed = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=srcdir, capture_output=True, text=True, check=True,
+            cwd=srcdir,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "outside a git checkout"
@@ -84,11 +90,7 @@ def git_commit(srcdir: str) -> str:
 def build_date() -> str:
     """Today (UTC), or SOURCE_DATE_EPOCH's day for a reproducible build."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        if epoch
-        else dt.datetime.now(dt.UTC)
-    )
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return when.strftime("%Y-%m-%d")
 
 
@@ -123,8 +125,13 @@ def colophon(app: Sphinx) -> dict:
     else:
         # The version cell's output was not found (the welcome chapter changed):
         # report what is installed where the book is assembled, and say so.
-        logger.info("book_editions: no version output in the root page; reporting installed packages")
-        versions, source = installed_versions(), "the packages installed when the book was assembled"
+        logger.info(
+            "book_editions: no version output in the root page; reporting installed packages"
+        )
+        versions, source = (
+            installed_versions(),
+            "the packages installed when the book was assembled",
+        )
     return {
         # Jupyter Book gives Sphinx the book's title as html_title.
         "title": app.config.html_title or app.config.project,
@@ -247,7 +254,9 @@ def visit_hidden_cell(self, node) -> None:
     holds phrasing only (EPUB's XHTML allows no paragraph there)."""
     classes = " ".join(node["classes"])
     self.body.append(f'<details class="admonition hide {classes}">\n')
-    self.body.append(f'<summary><span class="admonition-title">{html_escape(node["prompt_show"])}</span></summary>\n')
+    self.body.append(
+        f'<summary><span class="admonition-title">{html_escape(node["prompt_show"])}</span></summary>\n'
+    )
 
 
 def depart_hidden_cell(self, node) -> None:
@@ -263,7 +272,8 @@ def drop_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["script_files"] = []
     if "css_files" in context:
         context["css_files"] = [
-            css for css in context["css_files"]
+            css
+            for css in context["css_files"]
             if not Path(str(getattr(css, "filename", css))).name.startswith("mystnb.")
         ]
 
@@ -340,7 +350,9 @@ with {versions} (as reported by {e["versions_source"]}).</p>
 def setup_epub(app: Sphinx) -> None:
     disconnect_web_only_handlers(app)
     # Sphinx copies the static files after this, and keeps files it does not know.
-    draw_cover(Path(app.outdir) / "_static" / f"{COVER}.png", app.config.epub_title, app.config.release)
+    draw_cover(
+        Path(app.outdir) / "_static" / f"{COVER}.png", app.config.epub_title, app.config.release
+    )
     app.connect("env-updated", write_colophon_xhtml)
     app.connect("html-page-context", drop_scripts, priority=950)
 

@@ -18,12 +18,13 @@ Only the copy of the page that the LaTeX builder reads while it assembles the
 book is changed, so the HTML site and the cached doctrees are untouched.
 """
 
-import re
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.texescape import escape
+
+from booktools.parts import part_name
 
 WELCOME = "Welcome"
 NO_PART = {"Back matter"}
@@ -34,9 +35,7 @@ def reshape_root(tree: nodes.document, book_title: str) -> None:
     if top is None or not isinstance(top[0], nodes.title):
         return
     wrappers = [
-        node
-        for node in top.findall(nodes.compound)
-        if "toctree-wrapper" in node["classes"]
+        node for node in top.findall(nodes.compound) if "toctree-wrapper" in node["classes"]
     ]
     for wrapper in wrappers:
         wrapper.parent.remove(wrapper)
@@ -58,7 +57,7 @@ def reshape_root(tree: nodes.document, book_title: str) -> None:
                 )
             elif caption:
                 # LaTeX numbers the parts itself: "Part I: the quick tour" -> "The quick tour"
-                name = re.sub(r"^Part [IVXLC]+:\s*", "", caption)
+                name = part_name(caption)
                 name = name[:1].upper() + name[1:]
                 book += nodes.raw("", f"\\part{{{escape(name)}}}\n", format="latex")
             toctree["caption"] = None

@@ -52,3 +52,14 @@ def test_the_limits_catch_a_slow_page():
         slow = {**good, key: bad, "failing": ["some-audit"]}
         problems = lighthouse.Result("a.html", [slow, slow, good]).problems()
         assert problems and "some-audit" in problems[-1], key
+
+
+def test_a_page_excepted_from_the_speed_limits_is_held_to_the_others():
+    page = next(iter(lighthouse.SPEED_EXCEPTIONS))
+    slow = {
+        "performance": 40, "accessibility": 100, "best-practices": 100, "seo": 100,
+        "lcp_ms": 5000.0, "cls": 0.0, "bytes": 600_000, "failing": [], "runtime_error": None,
+    }
+    assert not lighthouse.Result(page, [slow] * 3).problems()
+    assert lighthouse.Result(page, [{**slow, "seo": 91}] * 3).problems()
+    assert lighthouse.Result(page, [{**slow, "cls": 0.3}] * 3).problems()

@@ -230,7 +230,7 @@ def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
 
 
 def test_sitemap_robots_and_404_page():
-    import xml.etree.ElementTree as ElementTree
+    from xml.etree import ElementTree
 
     sitemap = ElementTree.parse(HTML / "sitemap.xml").getroot()
     namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

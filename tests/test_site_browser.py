@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-from pathlib import Path
 
 import pytest
 
@@ -205,9 +203,11 @@ def write_weights() -> None:
     if not WEIGHTS:
         return
     lines = [
-        f"Measured on {dt.date.today().isoformat()} by `tests/test_site_browser.py`: every byte"
+        (
+            f"Measured on {dt.date.today().isoformat()} by `tests/test_site_browser.py`: every byte"
         " a page transfers on a first visit (headers and bodies, text gzip-compressed as a web"
-        f" host serves it), in Chromium, from localhost. The limit is {MAX_PAGE_BYTES / 1000:,.0f} kB.",
+        f" host serves it), in Chromium, from localhost. The limit is {MAX_PAGE_BYTES / 1000:,.0f} kB."
+        ),
         "",
         "| page | kB |",
         "| --- | ---: |",

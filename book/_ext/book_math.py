@@ -85,7 +85,8 @@ def rewrite_site(app: Sphinx, exception) -> None:
     for page, typeset_page in zip(per_page, result["pages"]):
         text = MATHJAX_SCRIPT.sub("", substitute(texts[page], typeset_page["html"]))
         text = text.replace("</head>", style, 1)
-        text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + typeset_page["glyphs"], text, count=1)
+        glyphs = typeset_page["glyphs"]
+        text = re.sub(r"(<body[^>]*>)", lambda m, glyphs=glyphs: m.group(1) + glyphs, text, count=1)
         page.write_text(text, encoding="utf-8")
 
 

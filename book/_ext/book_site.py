@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import textwrap
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,7 +86,7 @@ def date_without_git(app: Sphinx, pagename: str, templatename: str, context: dic
         return
     source = Path(app.env.doc2path(pagename))
     if source.is_file():
-        changed = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.timezone.utc)
+        changed = dt.datetime.fromtimestamp(source.stat().st_mtime, dt.UTC)
         context["last_updated"] = changed.strftime(app.config.html_last_updated_fmt)
 
 
@@ -130,7 +131,7 @@ def draw_social_preview(path: Path, title: str) -> None:
     for x, count, color in columns:
         ys = [3.15 + (i - (count - 1) / 2) * 0.8 for i in range(count)]
         points.append([(x, y, color) for y in ys])
-    for left, right in zip(points, points[1:]):
+    for left, right in itertools.pairwise(points):
         for x0, y0, _ in left:
             for x1, y1, _ in right:
                 ax.plot([x0, x1], [y0, y1], color="#9a9a9a", linewidth=0.8, zorder=1)

@@ -26,6 +26,17 @@ EDITIONS_OPTIONAL = not os.environ.get("CI")
 ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "source": "src"}
 
 
+def site_prefix() -> str:
+    """The published site's path (html.baseurl in _config.yml): the 404 page's links start with it."""
+    import yaml
+
+    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
+    return urlsplit(config["html"]["baseurl"]).path
+
+
+SITE_PREFIX = site_prefix()
+
+
 @cache
 def parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -49,7 +60,10 @@ def local_targets(page: Path):
             parts = urlsplit(reference)
             if parts.scheme or parts.netloc:
                 continue  # leaves the site
-            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if parts.path.startswith("/"):  # the 404 page, served at any depth, links from the root
+                target = (HTML / unquote(parts.path.removeprefix(SITE_PREFIX))).resolve()
+            else:
+                target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
             if target.is_dir():
                 target = target / "index.html"
             yield tag_name, reference, target, unquote(parts.fragment)

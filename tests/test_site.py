@@ -6,6 +6,7 @@ so these tests read the site the build just wrote.
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -170,3 +171,116 @@ def test_previous_and_next_links_follow_the_table_of_contents():
                 assert target == order[neighbour], f"{relative}: {selector} goes to {target}"
             else:
                 assert link is None, f"{relative}: {selector} leads outside the book"
+
+
+# Findable, light and dated: what book/_ext/book_site.py, book_icons.py and
+# book_figures.py add to every page, and the files a search engine asks for.
+
+def site_url() -> str:
+    import yaml
+
+    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
+    return config["html"]["baseurl"]
+
+
+def front_matter(relative: Path) -> dict:
+    import yaml
+
+    source = (paths.ROOT / relative).with_suffix(".md").read_text(encoding="utf-8")
+    return yaml.safe_load(source.split("---\n")[1]) if source.startswith("---\n") else {}
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_page_has_its_description_canonical_url_and_social_tags(relative):
+    soup = page(relative)
+    description = soup.find("meta", attrs={"name": "description"})
+    assert description is not None and len(description["content"]) >= 50, f"{relative}: no description"
+    assert description["content"] == front_matter(relative)["description"], "not the front matter's"
+    assert len(soup.find_all("meta", attrs={"name": "description"})) == 1
+    canonical = soup.find("link", rel="canonical")
+    assert canonical is not None and canonical["href"] == site_url() + relative.as_posix()
+    tags = {tag["property"]: tag["content"] for tag in soup.find_all("meta", property=True)}
+    assert tags.get("og:url") == canonical["href"]
+    assert tags.get("og:description") == description["content"]
+    assert tags.get("og:image", "").startswith(site_url()), tags
+    assert (HTML / tags["og:image"].removeprefix(site_url())).is_file()
+    twitter = soup.find("meta", attrs={"name": "twitter:card"})
+    assert twitter is not None and twitter["content"] == "summary_large_image"
+    icon = soup.find("link", rel="icon")
+    assert icon is not None and (HTML / relative).parent.joinpath(icon["href"]).is_file()
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_page_shows_the_date_it_last_changed(relative):
+    footer = page(relative).select_one(".footer-item .last-updated, p.last-updated")
+    assert footer is not None, f"{relative} does not say when it last changed"
+    assert re.search(r"\d{1,2} \w+ 20\d\d", footer.get_text()), footer.get_text()
+
+
+@pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
+def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
+    soup = page(relative)
+    scripts = [tag.get("src", "") for tag in soup.find_all("script")]
+    assert not [src for src in scripts if "fontawesome" in src], "the page loads Font Awesome's script"
+    assert not soup.select("i[class*=fa-]"), "an icon was left for Font Awesome to draw"
+    figures = [img for img in soup.select("article img") if not img["src"].startswith("data:")]
+    for index, img in enumerate(figures):
+        assert img.get("width") and img.get("height"), f"{relative}: {img['src']} has no size"
+        assert (img.get("loading") == "lazy") == (index > 0), f"{relative}: {img['src']} loading"
+
+
+def test_sitemap_robots_and_404_page():
+    from xml.etree import ElementTree
+
+    sitemap = ElementTree.parse(HTML / "sitemap.xml").getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = {loc.text for loc in sitemap.findall("s:url/s:loc", namespace)}
+    assert {site_url() + p.as_posix() for p in PAGES} <= listed, listed
+    assert not [url for url in listed if url.endswith(("404.html", "search.html", "genindex.html"))]
+    robots = (HTML / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in robots and f"Sitemap: {site_url()}sitemap.xml" in robots
+    missing = BeautifulSoup((HTML / "404.html").read_text(encoding="utf-8"), "html.parser")
+    assert "not found" in missing.get_text().lower()
+    prefix = urlsplit(site_url()).path
+    stylesheets = [link["href"] for link in missing.find_all("link", rel="stylesheet")]
+    assert stylesheets and all(href.startswith(prefix) for href in stylesheets), stylesheets
+    assert (HTML / "favicon.ico").is_file()
+
+
+def test_citation_file_is_valid_cff():
+    """CITATION.cff has what Citation File Format 1.2.0 requires, and names this book."""
+    import yaml
+
+    citation = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors"):
+        assert citation.get(key), f"CITATION.cff lacks {key}"
+    assert citation["type"] in ("software", "dataset")
+    for author in citation["authors"] + citation["preferred-citation"]["authors"]:
+        assert author.get("name") or author.get("family-names"), author
+    assert set(citation) <= CFF_KEYS, set(citation) - CFF_KEYS
+    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
+    assert citation["title"] == config["title"]
+    assert citation["url"] == site_url()
+    assert citation["repository-code"] == config["repository"]["url"]
+    assert citation["preferred-citation"]["type"] == "book"
+    welcome = (paths.BOOK / "welcome.md").read_text(encoding="utf-8")
+    assert "## How to cite" in welcome and "@book{" in welcome and site_url() in welcome
+
+
+#: The keys Citation File Format 1.2.0 allows at the top level.
+CFF_KEYS = {
+    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi",
+    "identifiers", "keywords", "license", "license-url", "message", "preferred-citation",
+    "references", "repository", "repository-artifact", "repository-code", "title", "type",
+    "url", "version",
+}
+
+
+def test_the_changelog_closes_the_back_matter():
+    from booktools.extract_tests import toc_files
+
+    order = [path.as_posix() for path in toc_files()]
+    assert order[-2:] == ["book/references.md", "book/changelog.md"], order[-3:]
+    text = (paths.BOOK / "changelog.md").read_text(encoding="utf-8")
+    assert "## First edition" in text and "## Second edition" in text

@@ -1,0 +1,67 @@
+"""Every page of _toc.yml, in Lighthouse, fast on a slow phone and findable.
+
+Lighthouse 12 (npm) with its mobile defaults runs three times on each page of
+the built site, served gzip-compressed from localhost, and the median counts
+(booktools/lighthouse.py): performance at least 95; accessibility, best
+practices and SEO 100; largest contentful paint at most 2.5 s; cumulative
+layout shift at most 0.1. Two pages whose chapters put heavy data in the page
+itself (booktools.lighthouse.SPEED_EXCEPTIONS says which and why) are held to
+every limit but the speed ones. The medians go to _build/lighthouse.md, the table
+the README quotes (``python -m booktools.readme lighthouse _build/lighthouse.md``).
+
+Without Node.js, the npm packages or Chromium the tests skip; under CI they fail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from booktools import lighthouse, paths
+from booktools.optional import skip_or_fail
+
+PAGES = lighthouse.pages()
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, lighthouse.Result]:
+    if problems := lighthouse.missing():
+        skip_or_fail("; ".join(problems))
+    if not (paths.HTML / "index.html").is_file():
+        pytest.fail(f"{paths.HTML} holds no built site: run `make book` first")
+    load = lighthouse.machine_load()
+    measured, seconds = lighthouse.run(PAGES, lighthouse.RUNS)
+    lighthouse.TABLE.parent.mkdir(parents=True, exist_ok=True)
+    lighthouse.TABLE.write_text(lighthouse.table(measured, lighthouse.RUNS, seconds, load), encoding="utf-8")
+    print(f"Lighthouse: {len(PAGES)} pages, {lighthouse.RUNS} runs each, {seconds:.0f} s ({load})")
+    return {result.page: result for result in measured}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_fast_accessible_and_findable(results, page):
+    problems = results[page].problems()
+    assert not problems, f"{page} (median of {lighthouse.RUNS} Lighthouse runs):\n" + "\n".join(problems)
+
+
+def test_the_limits_catch_a_slow_page():
+    """A page that misses any limit in the median is reported; one bad run alone is not."""
+    good = {
+        "performance": 99, "accessibility": 100, "best-practices": 100, "seo": 100,
+        "lcp_ms": 1200.0, "cls": 0.0, "bytes": 300_000, "failing": [], "runtime_error": None,
+    }
+    assert not lighthouse.Result("a.html", [good, good, {**good, "performance": 40}]).problems()
+    for key, bad in {"performance": 90, "accessibility": 96, "best-practices": 96, "seo": 91,
+                     "lcp_ms": 2600.0, "cls": 0.2}.items():
+        slow = {**good, key: bad, "failing": ["some-audit"]}
+        problems = lighthouse.Result("a.html", [slow, slow, good]).problems()
+        assert problems and "some-audit" in problems[-1], key
+
+
+def test_a_page_excepted_from_the_speed_limits_is_held_to_the_others():
+    page = next(iter(lighthouse.SPEED_EXCEPTIONS))
+    slow = {
+        "performance": 40, "accessibility": 100, "best-practices": 100, "seo": 100,
+        "lcp_ms": 5000.0, "cls": 0.0, "bytes": 600_000, "failing": [], "runtime_error": None,
+    }
+    assert not lighthouse.Result(page, [slow] * 3).problems()
+    assert lighthouse.Result(page, [{**slow, "seo": 91}] * 3).problems()
+    assert lighthouse.Result(page, [{**slow, "cls": 0.3}] * 3).problems()

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from booktools import paths
 from booktools.optional import skip_or_fail
 
 #: Debian's Chromium (``apt-get install chromium``).
@@ -234,3 +235,29 @@ def opened_page(browser, url: str, color_scheme: str = "light", **options) -> It
         yield OpenPage(page, errors, requests)
     finally:
         page.close()
+
+
+#: axe-core, from npm (package.json; `make test` runs npm ci).
+AXE = paths.NODE_MODULES / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, rules=None) -> list[str]:
+    """The serious and critical violations axe-core finds in the page, one line each."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    results = page.evaluate(
+        """async (options) => {
+             const r = await axe.run(document, options);
+             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                            nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+           }""",
+        options,
+    )
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}"
+        for v in results
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -38,12 +38,15 @@ import pytest
 
 from booktools import paths
 from booktools.browser import (
+    AXE,
+    axe_violations,
     chromium_or_skip,
     collect_errors,
     launch_chromium,
     serve,
     watch_requests,
 )
+from booktools.optional import skip_or_fail
 
 HTML = paths.HTML
 PAGE = "book/draw-a-digit.html"
@@ -642,10 +645,9 @@ def test_the_dark_theme_keeps_a_white_pad(browser, site, visits, screenshots):
 
 
 def test_axe_finds_nothing_serious_once_drawn(desktop):
-    from test_site_browser import axe_violations  # the site's audit, run on the page in use
 
-    if not (paths.NODE_MODULES / "axe-core").is_dir():
-        pytest.skip("axe-core is missing: run `npm ci`")
+    if not AXE.is_file():
+        skip_or_fail("axe-core is missing: run `npm ci` (`make test` does)")
     desktop.page.evaluate(
         "strokes => window.digitReader.drawStrokes(strokes)", STYLES[5]["classic"]
     )

@@ -31,7 +31,9 @@ def results() -> dict[str, lighthouse.Result]:
     load = lighthouse.machine_load()
     measured, seconds = lighthouse.run(PAGES, lighthouse.RUNS)
     lighthouse.TABLE.parent.mkdir(parents=True, exist_ok=True)
-    lighthouse.TABLE.write_text(lighthouse.table(measured, lighthouse.RUNS, seconds, load), encoding="utf-8")
+    lighthouse.TABLE.write_text(
+        lighthouse.table(measured, lighthouse.RUNS, seconds, load), encoding="utf-8"
+    )
     print(f"Lighthouse: {len(PAGES)} pages, {lighthouse.RUNS} runs each, {seconds:.0f} s ({load})")
     return {result.page: result for result in measured}
 
@@ -39,18 +41,33 @@ def results() -> dict[str, lighthouse.Result]:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_is_fast_accessible_and_findable(results, page):
     problems = results[page].problems()
-    assert not problems, f"{page} (median of {lighthouse.RUNS} Lighthouse runs):\n" + "\n".join(problems)
+    assert not problems, f"{page} (median of {lighthouse.RUNS} Lighthouse runs):\n" + "\n".join(
+        problems
+    )
 
 
 def test_the_limits_catch_a_slow_page():
     """A page that misses any limit in the median is reported; one bad run alone is not."""
     good = {
-        "performance": 99, "accessibility": 100, "best-practices": 100, "seo": 100,
-        "lcp_ms": 1200.0, "cls": 0.0, "bytes": 300_000, "failing": [], "runtime_error": None,
+        "performance": 99,
+        "accessibility": 100,
+        "best-practices": 100,
+        "seo": 100,
+        "lcp_ms": 1200.0,
+        "cls": 0.0,
+        "bytes": 300_000,
+        "failing": [],
+        "runtime_error": None,
     }
     assert not lighthouse.Result("a.html", [good, good, {**good, "performance": 40}]).problems()
-    for key, bad in {"performance": 90, "accessibility": 96, "best-practices": 96, "seo": 91,
-                     "lcp_ms": 2600.0, "cls": 0.2}.items():
+    for key, bad in {
+        "performance": 90,
+        "accessibility": 96,
+        "best-practices": 96,
+        "seo": 91,
+        "lcp_ms": 2600.0,
+        "cls": 0.2,
+    }.items():
         slow = {**good, key: bad, "failing": ["some-audit"]}
         problems = lighthouse.Result("a.html", [slow, slow, good]).problems()
         assert problems and "some-audit" in problems[-1], key
@@ -59,8 +76,15 @@ def test_the_limits_catch_a_slow_page():
 def test_a_page_excepted_from_the_speed_limits_is_held_to_the_others():
     page = next(iter(lighthouse.SPEED_EXCEPTIONS))
     slow = {
-        "performance": 40, "accessibility": 100, "best-practices": 100, "seo": 100,
-        "lcp_ms": 5000.0, "cls": 0.0, "bytes": 600_000, "failing": [], "runtime_error": None,
+        "performance": 40,
+        "accessibility": 100,
+        "best-practices": 100,
+        "seo": 100,
+        "lcp_ms": 5000.0,
+        "cls": 0.0,
+        "bytes": 600_000,
+        "failing": [],
+        "runtime_error": None,
     }
     assert not lighthouse.Result(page, [slow] * 3).problems()
     assert lighthouse.Result(page, [{**slow, "seo": 91}] * 3).problems()

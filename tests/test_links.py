@@ -16,9 +16,11 @@ from booktools import paths
 
 HTML = paths.HTML
 # The site's pages; _static holds theme files, among them Jinja macros named *.html.
-PAGES = sorted(
-    path for path in HTML.rglob("*.html") if "_static" not in path.relative_to(HTML).parts
-) if HTML.is_dir() else []
+PAGES = (
+    sorted(path for path in HTML.rglob("*.html") if "_static" not in path.relative_to(HTML).parts)
+    if HTML.is_dir()
+    else []
+)
 # `make pdf` and `make epub` copy the editions into the site; before that, only their
 # links may dangle (never in CI).
 EDITIONS = {paths.PDF.name, paths.EPUB.name}
@@ -46,7 +48,8 @@ def parse(path: Path) -> BeautifulSoup:
 def anchors(path: Path) -> frozenset[str]:
     soup = parse(path)
     return frozenset(
-        [tag["id"] for tag in soup.find_all(id=True)] + [tag["name"] for tag in soup.find_all("a", attrs={"name": True})]
+        [tag["id"] for tag in soup.find_all(id=True)]
+        + [tag["name"] for tag in soup.find_all("a", attrs={"name": True})]
     )
 
 
@@ -89,9 +92,14 @@ def test_every_local_link_and_image_resolves(page):
 
 def test_the_checker_sees_a_broken_link(tmp_path):
     """A page with a missing file and a missing anchor is caught."""
-    (tmp_path / "a.html").write_text('<a href="b.html#here">b</a><a href="gone.html">x</a><img src="pic.png">')
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html#here">b</a><a href="gone.html">x</a><img src="pic.png">'
+    )
     (tmp_path / "b.html").write_text('<h1 id="there">b</h1>')
-    found = {(reference, target.is_file(), fragment) for _, reference, target, fragment in local_targets(tmp_path / "a.html")}
+    found = {
+        (reference, target.is_file(), fragment)
+        for _, reference, target, fragment in local_targets(tmp_path / "a.html")
+    }
     assert ("b.html#here", True, "here") in found
     assert ("gone.html", False, "") in found and ("pic.png", False, "") in found
     assert "here" not in anchors(tmp_path / "b.html") and "there" in anchors(tmp_path / "b.html")

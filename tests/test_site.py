@@ -26,7 +26,9 @@ DEBRIS = {
     "a TensorFlow source path": re.compile(r"tensorflow/(core|compiler|tsl)/"),
     "a Python warning": re.compile(r"\w*Warning: "),
     # TensorFlow's Python logger writes to stdout in a notebook, so -W cannot catch it
-    "a TensorFlow/absl log message": re.compile(r"^(WARNING|ERROR|INFO):(tensorflow|absl)", re.M | re.I),
+    "a TensorFlow/absl log message": re.compile(
+        r"^(WARNING|ERROR|INFO):(tensorflow|absl)", re.M | re.I
+    ),
     # "12/938 ━━━━━━━━━━━━━━━━━━━━ 2s 2ms/step" (not the box lines of model.summary())
     "a progress bar": re.compile(r"\d+/\d+ [━─]+|\[=+>?\.*\]"),
     "a carriage return": re.compile(r"\r"),
@@ -100,7 +102,9 @@ def test_each_chapter_offers_its_notebook_and_source(chapter):
     notebook = nbformat.read(HTML / relative.parent / notebook_link, as_version=4)
     nbformat.validate(notebook)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    assert "setup" in notebook.cells[0].metadata.get("tags", []), "the notebook opens with its set-up cell"
+    assert "setup" in notebook.cells[0].metadata.get("tags", []), (
+        "the notebook opens with its set-up cell"
+    )
     assert code[1:] == [cell.source for cell in chapter.cells]
     source_link = next(link for link in links if link.endswith(".md"))
     assert (HTML / relative.parent / source_link).read_text(encoding="utf-8") == (
@@ -124,8 +128,12 @@ def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     relative = chapter.path.with_suffix(".html")
     links = {a["href"] for a in page(relative).select(".dropdown-launch-buttons a")}
     notebook = chapter.path.with_suffix(".ipynb").as_posix()
-    assert f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{notebook}" in links, links
-    assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}" in links, links
+    assert (
+        f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{notebook}" in links
+    ), links
+    assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}" in links, (
+        links
+    )
     # booktools/publish_notebooks.py puts the site's _notebooks/<page>.ipynb at that path
     assert (HTML / "_notebooks" / notebook).is_file()
 
@@ -151,7 +159,9 @@ def test_the_set_up_cell_installs_the_helpers_only_where_they_are_missing(monkey
 
     find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *args: None if name == "handwriting" else find_spec(name, *args)
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "handwriting" else find_spec(name, *args),
     )
     assert shell.run_cell(setup).success
     assert installs == [f'install --quiet "handwriting @ git+{url}@{branch}"']
@@ -176,6 +186,7 @@ def test_previous_and_next_links_follow_the_table_of_contents():
 # Findable, light and dated: what book/_ext/book_site.py, book_icons.py and
 # book_figures.py add to every page, and the files a search engine asks for.
 
+
 def site_url() -> str:
     import yaml
 
@@ -194,7 +205,9 @@ def front_matter(relative: Path) -> dict:
 def test_page_has_its_description_canonical_url_and_social_tags(relative):
     soup = page(relative)
     description = soup.find("meta", attrs={"name": "description"})
-    assert description is not None and len(description["content"]) >= 50, f"{relative}: no description"
+    assert description is not None and len(description["content"]) >= 50, (
+        f"{relative}: no description"
+    )
     assert description["content"] == front_matter(relative)["description"], "not the front matter's"
     assert len(soup.find_all("meta", attrs={"name": "description"})) == 1
     canonical = soup.find("link", rel="canonical")
@@ -221,7 +234,9 @@ def test_page_shows_the_date_it_last_changed(relative):
 def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
     soup = page(relative)
     scripts = [tag.get("src", "") for tag in soup.find_all("script")]
-    assert not [src for src in scripts if "fontawesome" in src], "the page loads Font Awesome's script"
+    assert not [src for src in scripts if "fontawesome" in src], (
+        "the page loads Font Awesome's script"
+    )
     assert not soup.select("i[class*=fa-]"), "an icon was left for Font Awesome to draw"
     figures = [img for img in soup.select("article img") if not img["src"].startswith("data:")]
     for index, img in enumerate(figures):
@@ -270,10 +285,27 @@ def test_citation_file_is_valid_cff():
 
 #: The keys Citation File Format 1.2.0 allows at the top level.
 CFF_KEYS = {
-    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi",
-    "identifiers", "keywords", "license", "license-url", "message", "preferred-citation",
-    "references", "repository", "repository-artifact", "repository-code", "title", "type",
-    "url", "version",
+    "abstract",
+    "authors",
+    "cff-version",
+    "commit",
+    "contact",
+    "date-released",
+    "doi",
+    "identifiers",
+    "keywords",
+    "license",
+    "license-url",
+    "message",
+    "preferred-citation",
+    "references",
+    "repository",
+    "repository-artifact",
+    "repository-code",
+    "title",
+    "type",
+    "url",
+    "version",
 }
 
 

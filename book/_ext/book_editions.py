@@ -67,21 +67,16 @@ WIDGET = re.compile(r"<(canvas|button|input|select|textarea|iframe)\b", re.IGNOR
 
 def git_commit(srcdir: str) -> str:
     """The commit the book was built from ("from commit ..."), or where else."""
+
+    def git(*args: str) -> str:
+        result = subprocess.run(
+            ["git", *args], cwd=srcdir, capture_output=True, text=True, check=True
+        )
+        return result.stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=srcdir,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=srcdir,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = git("rev-parse", "--short=12", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "outside a git checkout"
     return f"from commit {commit}" + (" with uncommitted changes" if changed else "")

@@ -40,9 +40,12 @@ FONTS = {
     "brands": ("fa-brands-400.ttf", "Font Awesome 6 Brands", 400),
 }
 STYLE_CLASSES = {
-    "fa-solid": "solid", "fas": "solid",
-    "fa-regular": "regular", "far": "regular",
-    "fa-brands": "brands", "fab": "brands",
+    "fa-solid": "solid",
+    "fas": "solid",
+    "fa-regular": "regular",
+    "far": "regular",
+    "fa-brands": "brands",
+    "fab": "brands",
 }
 #: Classes that only size or style an icon; kept on the SVG as book-icon-<size>.
 SIZES = {"fa-lg", "fa-sm", "fa-xs", "fa-2x", "fa-fw"}
@@ -50,8 +53,12 @@ SIZES = {"fa-lg", "fa-sm", "fa-xs", "fa-2x", "fa-fw"}
 GLYPH_TOP, GLYPH_HEIGHT = 448, 512
 
 #: An empty <i> or <span> with Font Awesome classes: the theme writes its icons as both.
-ICON = re.compile(r"<(i|span)\s+([^>]*?)\bclass=\"([^\"]*\b(?:fa-[a-z0-9-]+|fa[srb])\b[^\"]*)\"([^>]*)>\s*</\1>")
-FA_SCRIPT = re.compile(r"\s*<script[^>]*src=\"[^\"]*_static/scripts/fontawesome\.js[^\"]*\"[^>]*></script>")
+ICON = re.compile(
+    r"<(i|span)\s+([^>]*?)\bclass=\"([^\"]*\b(?:fa-[a-z0-9-]+|fa[srb])\b[^\"]*)\"([^>]*)>\s*</\1>"
+)
+FA_SCRIPT = re.compile(
+    r"\s*<script[^>]*src=\"[^\"]*_static/scripts/fontawesome\.js[^\"]*\"[^>]*></script>"
+)
 #: A glyph of the private use area in a style sheet: "\f105" or the character itself.
 PRIVATE_GLYPH = re.compile(r"\"(?:\\([ef][0-9a-f]{3})|([\ue000-\uf8ff]))\"")
 
@@ -67,7 +74,9 @@ def codepoints() -> dict[str, int]:
     """Icon name (``book``) to its code point, from the theme's style sheet."""
     css = (theme_static() / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     names: dict[str, int] = {}
-    table = re.findall(r"((?:\.fa-[a-z0-9-]+:before,?)+)\{content:\"(\\[0-9a-f]{2,}|\\.|.)\"\}", css)
+    table = re.findall(
+        r"((?:\.fa-[a-z0-9-]+:before,?)+)\{content:\"(\\[0-9a-f]{2,}|\\.|.)\"\}", css
+    )
     for selectors, content in table:
         point = int(content[1:], 16) if len(content) > 2 else ord(content[-1])  # "\f02d", "\+", "+"
         for name in re.findall(r"\.fa-([a-z0-9-]+):before", selectors):
@@ -102,11 +111,15 @@ def svg_for(match: re.Match) -> str:
     before, classes, after = match.group(2, 3, 4)
     classes = classes.split()
     style = next((STYLE_CLASSES[c] for c in classes if c in STYLE_CLASSES), "solid")
-    names = [c[3:] for c in classes if c.startswith("fa-") and c not in SIZES and c not in STYLE_CLASSES]
+    names = [
+        c[3:] for c in classes if c.startswith("fa-") and c not in SIZES and c not in STYLE_CLASSES
+    ]
     point = next((codepoints()[n] for n in names if n in codepoints()), None)
     drawn = glyph_svg(style, point) if point is not None else None
     if drawn is None:
-        logger.warning("no Font Awesome glyph for <i class=%r>", " ".join(classes), type="book_icons")
+        logger.warning(
+            "no Font Awesome glyph for <i class=%r>", " ".join(classes), type="book_icons"
+        )
         return match.group(0)
     width, height, path = drawn
     kept = [c for c in classes if not c.startswith("fa") or c in SIZES]
@@ -129,12 +142,20 @@ def stylesheet_glyphs() -> set[int]:
     """The icons the theme's style sheets draw with the icon fonts (admonitions, links...)."""
     import sphinx_book_theme
 
-    book_css = Path(sphinx_book_theme.__file__).parent / "theme" / "sphinx_book_theme" / "static" / "styles"
+    book_css = (
+        Path(sphinx_book_theme.__file__).parent
+        / "theme"
+        / "sphinx_book_theme"
+        / "static"
+        / "styles"
+    )
     sheets = [theme_static() / "styles" / "pydata-sphinx-theme.css", *book_css.glob("*.css")]
     found = set()
     for sheet in sheets:
         css = sheet.read_text(encoding="utf-8")
-        css = re.sub(r"\.fa-[a-z0-9-]+:before(,\.fa-[a-z0-9-]+:before)*\{content:\"[^\"]*\"\}", "", css)
+        css = re.sub(
+            r"\.fa-[a-z0-9-]+:before(,\.fa-[a-z0-9-]+:before)*\{content:\"[^\"]*\"\}", "", css
+        )
         for escaped, literal in PRIVATE_GLYPH.findall(css):
             found.add(int(escaped, 16) if escaped else ord(literal))
     return found
@@ -225,4 +246,3 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(STYLESHEET, priority=900)
     app.connect("build-finished", rewrite_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
-

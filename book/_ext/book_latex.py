@@ -18,7 +18,6 @@ Only the copy of the page that the LaTeX builder reads while it assembles the
 book is changed, so the HTML site and the cached doctrees are untouched.
 """
 
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx

@@ -43,7 +43,7 @@ def tex_of(source: str) -> tuple[str, bool | None]:
     tex = html.unescape(source).strip()
     for opening, closing in DELIMITERS.items():
         if tex.startswith(opening) and tex.endswith(closing):
-            return tex[len(opening): -len(closing)].strip(), opening == "\\["
+            return tex[len(opening) : -len(closing)].strip(), opening == "\\["
     return tex, None
 
 
@@ -63,7 +63,8 @@ def rewrite_site(app: Sphinx, exception) -> None:
     outdir = Path(app.outdir)
     mathjax = outdir / "_static" / "mathjax"
     pages = [
-        page for page in sorted(outdir.rglob("*.html"))
+        page
+        for page in sorted(outdir.rglob("*.html"))
         if "_static" not in page.relative_to(outdir).parts
     ]
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
@@ -73,7 +74,8 @@ def rewrite_site(app: Sphinx, exception) -> None:
     # A page Sphinx did not write again in this build was typeset by an earlier one.
     per_page = {
         page: [formula(match) for match in FORMULA.finditer(text)]
-        for page, text in texts.items() if 'id="MJX-SVG-global-cache"' not in text
+        for page, text in texts.items()
+        if 'id="MJX-SVG-global-cache"' not in text
     }
     per_page = {page: formulas for page, formulas in per_page.items() if formulas}
     if not per_page:

@@ -61,7 +61,9 @@ def page_description(app: Sphinx, pagename: str) -> str | None:
     return " ".join(str(text).split()) if text else None
 
 
-def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def add_page_metadata(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree
+) -> None:
     """Before sphinxext-opengraph (priority 500): the description, the favicon."""
     context["favicon_url"] = FAVICON.removeprefix("_static/")  # Sphinx makes it relative to _static
     if doctree is None:  # genindex, search: generated pages, described by their title
@@ -70,7 +72,9 @@ def add_page_metadata(app: Sphinx, pagename: str, templatename: str, context: di
     if description is None:
         logger.warning(
             "%s has no description in its front matter (the search engines' summary)",
-            pagename, location=pagename, type="book_site",
+            pagename,
+            location=pagename,
+            type="book_site",
         )
         return
     context.setdefault("metatags", "")
@@ -104,10 +108,19 @@ def draw_favicon(path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.axis("off")
     fig.patch.set_alpha(0)
-    ax.add_patch(FancyBboxPatch((0.04, 0.04), 0.92, 0.92, boxstyle="round,pad=0,rounding_size=0.2",
-                                color=BLUE))
-    ax.plot([0.26, 0.74, 0.44], [0.76, 0.78, 0.2], color="white", linewidth=7,
-            solid_capstyle="round", solid_joinstyle="round")
+    ax.add_patch(
+        FancyBboxPatch(
+            (0.04, 0.04), 0.92, 0.92, boxstyle="round,pad=0,rounding_size=0.2", color=BLUE
+        )
+    )
+    ax.plot(
+        [0.26, 0.74, 0.44],
+        [0.76, 0.78, 0.2],
+        color="white",
+        linewidth=7,
+        solid_capstyle="round",
+        solid_joinstyle="round",
+    )
     ax.plot([0.38, 0.66], [0.5, 0.5], color="white", linewidth=5, solid_capstyle="round")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=64, transparent=True)
@@ -139,10 +152,18 @@ def draw_social_preview(path: Path, title: str) -> None:
         for x, y, color in column:
             ax.add_patch(plt.Circle((x, y), 0.24, color=color, zorder=2))
     lines = textwrap.wrap(title, 17)  # clear of the network on the right
-    ax.text(0.6, 4.9, "\n".join(lines), fontsize=34, weight="bold", color=INK, va="top",
-            linespacing=1.3)
-    ax.text(0.6, 4.9 - 0.85 * len(lines) - 0.5, "An executable book:\nKeras and MNIST, one step at a time",
-            fontsize=17, color="#444444", va="top", linespacing=1.4)
+    ax.text(
+        0.6, 4.9, "\n".join(lines), fontsize=34, weight="bold", color=INK, va="top", linespacing=1.3
+    )
+    ax.text(
+        0.6,
+        4.9 - 0.85 * len(lines) - 0.5,
+        "An executable book:\nKeras and MNIST, one step at a time",
+        fontsize=17,
+        color="#444444",
+        va="top",
+        linespacing=1.4,
+    )
     ax.add_patch(plt.Rectangle((0, 0), 12, 0.35, color=BLUE))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100, facecolor="white")

@@ -33,7 +33,9 @@ PRELOAD = re.compile(r"\s*<link rel=\"preload\" as=\"script\" href=\"[^\"]+\" ?/
 SEARCH_SCRIPTS = re.compile(
     r"\s*<script[^>]*src=\"[^\"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)\"[^>]*></script>"
 )
-HIDDEN_LOGO = re.compile(r"<img (?![^>]*loading=)([^>]*src=\"[^\"]*_static/images/logo_[a-z]+\.(?:png|svg)\")")
+HIDDEN_LOGO = re.compile(
+    r"<img (?![^>]*loading=)([^>]*src=\"[^\"]*_static/images/logo_[a-z]+\.(?:png|svg)\")"
+)
 
 
 def defer(match: re.Match) -> str:
@@ -57,7 +59,9 @@ def rewrite_site(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     if app.config.html_theme_options.get("search_as_you_type"):
-        raise RuntimeError("book_speed removes the search index from pages: turn search_as_you_type off")
+        raise RuntimeError(
+            "book_speed removes the search index from pages: turn search_as_you_type off"
+        )
     outdir = Path(app.outdir)
     for page in outdir.rglob("*.html"):
         if "_static" in page.relative_to(outdir).parts:

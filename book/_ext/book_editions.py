@@ -258,18 +258,23 @@ def depart_hidden_cell(self, node) -> None:
     self.body.append("</details>\n")
 
 
+#: Style sheets of the web site that an EPUB leaves out (name prefixes).
+WEB_ONLY_CSS = ("mystnb.", "book-icons.")
+
+
 def drop_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Pages carry no script: e-readers run none, and the web extensions' scripts
     (copy buttons, toggles, Thebe) have nothing to work on in an EPUB. myst-nb's
     style sheet goes too: it nests CSS rules, which EPUB's CSS does not allow
-    (and myst-nb writes it only after the EPUB has been packed)."""
+    (and myst-nb writes it only after the EPUB has been packed); so does the
+    site's icon style sheet, which book_icons writes for the web site only."""
     if "script_files" in context:
         context["script_files"] = []
     if "css_files" in context:
         context["css_files"] = [
             css
             for css in context["css_files"]
-            if not Path(str(getattr(css, "filename", css))).name.startswith("mystnb.")
+            if not Path(str(getattr(css, "filename", css))).name.startswith(WEB_ONLY_CSS)
         ]
 
 

@@ -186,7 +186,18 @@ def write_site_files(app: Sphinx, exception) -> None:
     (outdir / "robots.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_every_page(app: Sphinx, env) -> list[str]:
+    """Have the HTML builder write every page, not only the pages that changed.
+
+    sphinx-sitemap lists only the pages a build writes, so a build that
+    wrote three pages would leave a sitemap of three. Writing is quick: no
+    page is read or executed again for it.
+    """
+    return sorted(env.found_docs) if app.builder.format == "html" else []
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("env-get-updated", write_every_page)
     app.connect("config-inited", configure, priority=600)
     app.connect("html-page-context", add_page_metadata, priority=400)
     app.connect("html-page-context", date_without_git, priority=600)

@@ -48,8 +48,6 @@ SPEED_EXCEPTIONS = {
     "book/draw-a-digit.html": "both networks' weights are inline in the page (about 1.5 MB"
     " of JSON), so that it works offline and fetches nothing; they are decoded after the"
     " first paint",
-    "book/draw-a-digit-inside.html": "the convolutional network's weights are inline in the"
-    " page, for the live feature maps, as on the drawing page",
     "book/training.html": "the gradient-descent animation's 21 frames are inline in the"
     " page (220 kB of PNG, already palette-compressed)",
     "book/from-scratch.html": "its 127 formulas, each an SVG with its MathML for screen"

@@ -50,12 +50,8 @@ MAX_PAGE_BYTES = 600_000
 #: Pages that carry more by design: page -> (their own limit, why).
 HEAVIER = {
     "book/draw-a-digit.html": (
-        2_600_000,
+        1_500_000,
         "both networks' weights, inline so that the page works offline",
-    ),
-    "book/draw-a-digit-inside.html": (
-        1_600_000,
-        "the convolutional network's weights, for the live feature maps",
     ),
 }
 #: How light a figure's paper must look on the dark theme (out of 255). The dark

@@ -1,0 +1,98 @@
+"""Every page is one sitting, ends with exercises, and links its terms to the glossary."""
+
+import re
+
+import pytest
+
+from booktools import glossary, paths
+from booktools.extract_tests import toc_files
+
+PAGES = [paths.ROOT / path for path in toc_files()]
+
+#: Pages without exercises: the welcome and the back matter.
+NO_EXERCISES = {"welcome", "glossary", "references", "changelog"}
+
+MAX_LINES = 400
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.stem)
+def test_a_page_reads_in_one_sitting(page):
+    lines = page.read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, (
+        f"{page.name} has {lines} lines; split it by idea (at most {MAX_LINES})"
+    )
+
+
+def exercises_and_solutions(text):
+    """The labels of a page's exercises, and the exercises its solutions answer."""
+    exercises = re.findall(r"^:::\{exercise\}\n:label: (\S+)$", text, re.M)
+    solutions = re.findall(r"^:::\{solution(?:-start)?\} (\S+)$", text, re.M)
+    return exercises, solutions
+
+
+@pytest.mark.parametrize(
+    "page", [page for page in PAGES if page.stem not in NO_EXERCISES], ids=lambda page: page.stem
+)
+def test_a_page_ends_with_exercises_and_their_solutions(page):
+    text = page.read_text(encoding="utf-8")
+    assert "\n## Exercises\n" in text, f"{page.name} has no '## Exercises' section"
+    exercises, solutions = exercises_and_solutions(text)
+    assert text.count("{exercise}") == len(exercises), f"{page.name}: an exercise without a label"
+    assert len(exercises) >= 2, f"{page.name} has {len(exercises)} exercises; two or three"
+    assert all(label.startswith(page.stem + "-") for label in exercises), (
+        f"{page.name}: exercise labels start with '{page.stem}-': {exercises}"
+    )
+    assert sorted(solutions) == sorted(exercises), (
+        f"{page.name}: one solution per exercise: {sorted(exercises)} against {sorted(solutions)}"
+    )
+    assert all(
+        re.search(r"\{solution(?:-start)?\} " + re.escape(label) + r"\n:class: dropdown", text)
+        for label in solutions
+    ), f"{page.name}: every solution is a dropdown, hidden until opened"
+    assert text.count("{solution-start}") == text.count("{solution-end}")
+    assert not re.search(r"solution to exercise \d", text, re.I), (
+        f"{page.name} still has a hand-numbered solution; use sphinx-exercise"
+    )
+
+
+def test_the_exercise_check_finds_a_missing_solution():
+    text = ":::{exercise}\n:label: a-one\n\nWhy?\n:::\n\n:::{solution} a-two\n:class: dropdown\n"
+    assert exercises_and_solutions(text) == (["a-one"], ["a-two"])
+
+
+def test_the_glossary_defines_forty_terms_once_each():
+    terms = glossary.terms()
+    assert len(terms) >= 40, terms
+    assert len({term.lower() for term in terms}) == len(terms), "a term is defined twice"
+    for term in ("neuron", "weight", "bias", "activation", "logit", "loss", "epoch", "batch"):
+        assert term in terms
+
+
+def test_every_page_links_the_first_use_of_each_term():
+    terms = glossary.terms()
+    unlinked = [problem for page in glossary.pages() for problem in glossary.check(page, terms)]
+    assert not unlinked, (
+        "first uses not linked (python -m booktools.glossary --fix):\n"
+        + "\n".join(map(str, unlinked[:20]))
+    )
+
+
+def test_the_linker_links_prose_only_and_keeps_the_wording():
+    text = (
+        "---\ndescription: weights and batches\n---\n\n# Weights\n\n"
+        "```{code-cell} ipython3\nweights = 1\n```\n\n"
+        "The `weights` and $weights$ are code and maths. Weights\nmatter; the learning\n"
+        "rate too, and weights again, batches of them.\n"
+    )
+    linked = glossary.link(text, ["weight", "learning rate", "batch", "rate"])
+    assert "{term}`Weights <weight>`" in linked
+    assert "{term}`learning rate`" in linked and "{term}`rate`" not in linked
+    assert "{term}`batches <batch>`" in linked
+    assert linked.count("{term}") == 3, linked
+    assert "# Weights\n" in linked and "weights = 1" in linked and "$weights$" in linked
+    assert glossary.first_uses(linked, ["weight", "learning rate", "batch"]) == []
+
+
+def test_a_use_before_the_first_link_counts_as_unlinked():
+    text = "A weight here, then a {term}`weight` there.\n"
+    assert glossary.first_uses(text, ["weight"]) == [(2, 8, "weight")]

@@ -140,25 +140,45 @@ def layers(ns):
     assert hidden.count_params() == 784 * 128 + 128 == 100_480
     assert output.count_params() == 128 * 10 + 10 == 1_290
     assert model.count_params() == 101_770
-    # Flatten: (1, 28, 28) -> (1, 784), row by row
+    # Flatten: (1, 28, 28) -> (1, 784), row by row: row r, column c lands at 28 r + c
     assert ns["flat"].shape == (1, 784)
     assert np.array_equal(ns["flat"], ns["image"].reshape(1, 784))
+    assert ns["flat_position"] == 28 * 14 + 15 == 407
+    assert ns["flat"][0, ns["flat_position"]] == ns["image"][0, 14, 15] > 0
     # Dense computes ReLU(x W + b)
     np.testing.assert_allclose(ns["from_keras"], ns["by_hand"], atol=1e-6)
+    # exercise: 256 hidden neurons give 203,530 parameters, 10 fewer than 2 x 101,770
+    wide = ns["wide"].count_params()
+    assert wide == (784 * 256 + 256) + (256 * 10 + 10) == 203_530 == 2 * 101_770 - 10
+
+
+def dropout_softmax(ns):
+    # the classifier's Dropout layer: rate 0.2, after the hidden layer
+    assert_part_one_classifier(ns["model"])
+    assert ns["model"].layers[2].rate == ns["rate"] == 0.2
     # Dropout: identity in inference; zeros and 1 / (1 - rate) in training
     assert np.array_equal(ns["at_inference"], np.ones((1, 20)))
     survivor = np.float32(1 / (1 - ns["rate"]))
     for output_ in ns["in_training"]:
         assert set(np.unique(output_)) <= {0.0, survivor}
         assert (output_ == 0).any()
+    assert ns["n_dropped"] == [int(np.sum(o == 0)) for o in ns["in_training"]]
+    assert len(set(ns["n_dropped"])) > 1  # a probability, not a quota
     assert abs(ns["many"].mean() - 1) < 0.01
+    # masks per image: a unit silenced for one image still gets a gradient from the others
+    mask, gradient = ns["mask"], ns["gradient"]
+    assert mask.shape == (64, 128) and (~mask[0]).any()
+    assert np.all(np.any(gradient != 0, axis=0))
+    np.testing.assert_allclose(gradient, ns["batch"].T @ (mask / 0.8), atol=1e-4)
+    # dropout left on in inference: answers change between calls, and are worse
+    assert ns["n_changed"] > 0 and ns["accuracy_on"] < ns["accuracy_off"]
+    assert ns["accuracy_off"] >= 0.97
     # Softmax: probabilities in (0, 1) summing to 1, same order as the scores
     probabilities, scores = ns["probabilities"], ns["scores"]
     assert abs(probabilities.sum() - 1) < 1e-6
     assert np.all((probabilities > 0) & (probabilities < 1))
     assert np.array_equal(np.argsort(probabilities), np.argsort(scores))
     assert ns["prediction"] == int(np.argmax(scores))
-    assert ns["wide"].count_params() == (784 * 256 + 256) + (256 * 10 + 10)
     np.testing.assert_allclose(ns["shifted"], probabilities, atol=1e-6)
 
 
@@ -387,6 +407,7 @@ CLAIMS = {
     "book/activations.md": activations,
     "book/nonlinearity.md": nonlinearity,
     "book/layers.md": layers,
+    "book/dropout-softmax.md": dropout_softmax,
     "book/compiling.md": compiling,
     "book/training.md": training,
     "book/evaluation.md": evaluation,

@@ -60,7 +60,23 @@ def neurons(ns):
     dense = neuron.layers[0]
     assert [layer.__class__.__name__ for layer in neuron.layers] == ["Dense"]
     assert dense.units == 1 and dense.kernel.shape == (1, 1) and neuron.count_params() == 2
+    # untrained: a weight drawn from [-1, 1], a zero bias, and tanh(w x + b) as outputs
+    kernel, bias = ns["kernel"], ns["bias"]
+    assert -1 <= kernel[0, 0] <= 1 and bias[0] == 0
     assert ns["x_few"].shape == ns["y_few"].shape == (4, 1)
+    np.testing.assert_allclose(ns["y_few"], np.tanh(ns["x_few"] * kernel[0, 0]), atol=1e-6)
+    # exercises: the output at x = 0 whatever the weight; a neuron of three inputs
+    assert len(ns["at_zero"]) == 3 and all(output == 0 for output in ns["at_zero"])
+    assert abs(ns["three_sum"] - (-0.4)) < 1e-12
+    assert abs(ns["three_output"] - np.tanh(-0.4)) < 1e-6
+    assert tuple(ns["three"].layers[0].kernel.shape) == (3, 1) and ns["three"].count_params() == 4
+
+
+def neuron_training(ns):
+    neuron = ns["neuron"]
+    assert neuron.count_params() == 2
+    assert ns["initial_weight"] < 0  # the untrained neuron slopes the wrong way
+    assert ns["untrained_loss"] > 0.04 * 1.25
     assert ns["x_data"].shape == ns["y_data"].shape == (1000, 1)
     assert len(ns["history"].history["loss"]) == 50
     assert ns["losses"][-1] < ns["losses"][0]
@@ -74,16 +90,16 @@ def neurons(ns):
     kernel, bias = neuron.get_weights()
     assert kernel[0, 0] > 0.8 and ns["noiseless_weight"] > 0.8
     assert abs(kernel[0, 0] - ns["best_data_weight"]) < 0.02
-    # the data's own least-squares slope, and the linear neuron of exercise 2
-    assert abs(ns["data_slope"] - np.polyfit(x, ns["y_data"][:, 0], 1)[0]) < 1e-9
+    # the data's own least-squares line, and the linear neuron of the exercise
+    data_slope, data_intercept = np.polyfit(x, ns["y_data"][:, 0], 1)
+    assert abs(ns["data_slope"] - data_slope) < 1e-9
+    assert abs(ns["data_intercept"] - data_intercept) < 1e-9
     assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
-    assert all(output == 0 for output in ns["at_zero"])
+    assert abs(ns["linear_bias"] - ns["data_intercept"]) < 0.02
 
 
 def activations(ns):
     assert ns["step_error"] is not None  # a step activation gives no gradients
-    assert ns["collapse_gap"] < 1e-5  # two linear layers are one
-    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them
     values, slopes = ns["values"], ns["slopes"]
     assert list(values.columns[:3]) == ["sigmoid", "tanh", "ReLU"]
     z = values.index.to_numpy()
@@ -92,11 +108,27 @@ def activations(ns):
     assert np.max(np.abs(slopes["sigmoid"].to_numpy() - s * (1 - s))) <= 1e-6
     assert np.max(np.abs(slopes["tanh"].to_numpy() - (1 - t**2))) <= 1e-6
     assert np.max(np.abs(slopes["ReLU"].to_numpy() - (z > 0))) <= 1e-6
+    # the step's derivative is set by hand: 0 where it exists, undefined at the jump
+    step_slope = slopes["step"].to_numpy()
+    assert np.isnan(step_slope[z == 0]).all() and np.all(step_slope[z != 0] == 0)
+    # exercises: the largest slopes, ten sigmoids; tanh is a stretched sigmoid
+    assert abs(ns["sigmoid_max_slope"] - 0.25) < 1e-6 and abs(ns["tanh_max_slope"] - 1) < 1e-6
+    assert abs(ns["ten_sigmoids"] - 0.25**10) < 1e-9
+    assert np.max(np.abs(2 * (1 / (1 + np.exp(-2 * z))) - 1 - t)) < 1e-6
+    assert ns["stretch_gap"] < 1e-6
+
+
+def nonlinearity(ns):
+    assert ns["collapse_gap"] < 1e-5  # two linear layers are one
+    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them
     assert ns["single"].count_params() == 2
-    # the bias shifts the curve: tanh(x + b) crosses zero at x = -b
-    frame = ns["tanh_shifted"]
-    for b, column in zip(ns["biases"], frame.columns):
-        assert abs(np.interp(0.0, frame[column], frame.index) + b) < 0.01
+    # the bias shifts the curve: tanh(x + b) crosses zero, ReLU(x + b) switches on, at x = -b
+    tanh_frame, relu_frame = ns["tanh_shifted"], ns["relu_shifted"]
+    for b, column in zip(ns["biases"], tanh_frame.columns, strict=True):
+        assert abs(np.interp(0.0, tanh_frame[column], tanh_frame.index) + b) < 0.01
+        assert abs(relu_frame.index[relu_frame[column].to_numpy() > 0].min() + b) < 0.02
+    # exercise: a sigmoid neuron with weight 2 and bias 1 outputs 0.5 at x = -1/2
+    assert ns["half_point"] == -0.5 and abs(ns["output"] - 0.5) < 1e-6
 
 
 def layers(ns):
@@ -108,25 +140,45 @@ def layers(ns):
     assert hidden.count_params() == 784 * 128 + 128 == 100_480
     assert output.count_params() == 128 * 10 + 10 == 1_290
     assert model.count_params() == 101_770
-    # Flatten: (1, 28, 28) -> (1, 784), row by row
+    # Flatten: (1, 28, 28) -> (1, 784), row by row: row r, column c lands at 28 r + c
     assert ns["flat"].shape == (1, 784)
     assert np.array_equal(ns["flat"], ns["image"].reshape(1, 784))
+    assert ns["flat_position"] == 28 * 14 + 15 == 407
+    assert ns["flat"][0, ns["flat_position"]] == ns["image"][0, 14, 15] > 0
     # Dense computes ReLU(x W + b)
     np.testing.assert_allclose(ns["from_keras"], ns["by_hand"], atol=1e-6)
+    # exercise: 256 hidden neurons give 203,530 parameters, 10 fewer than 2 x 101,770
+    wide = ns["wide"].count_params()
+    assert wide == (784 * 256 + 256) + (256 * 10 + 10) == 203_530 == 2 * 101_770 - 10
+
+
+def dropout_softmax(ns):
+    # the classifier's Dropout layer: rate 0.2, after the hidden layer
+    assert_part_one_classifier(ns["model"])
+    assert ns["model"].layers[2].rate == ns["rate"] == 0.2
     # Dropout: identity in inference; zeros and 1 / (1 - rate) in training
     assert np.array_equal(ns["at_inference"], np.ones((1, 20)))
     survivor = np.float32(1 / (1 - ns["rate"]))
     for output_ in ns["in_training"]:
         assert set(np.unique(output_)) <= {0.0, survivor}
         assert (output_ == 0).any()
+    assert ns["n_dropped"] == [int(np.sum(o == 0)) for o in ns["in_training"]]
+    assert len(set(ns["n_dropped"])) > 1  # a probability, not a quota
     assert abs(ns["many"].mean() - 1) < 0.01
+    # masks per image: a unit silenced for one image still gets a gradient from the others
+    mask, gradient = ns["mask"], ns["gradient"]
+    assert mask.shape == (64, 128) and (~mask[0]).any()
+    assert np.all(np.any(gradient != 0, axis=0))
+    np.testing.assert_allclose(gradient, ns["batch"].T @ (mask / 0.8), atol=1e-4)
+    # dropout left on in inference: answers change between calls, and are worse
+    assert ns["n_changed"] > 0 and ns["accuracy_on"] < ns["accuracy_off"]
+    assert ns["accuracy_off"] >= 0.97
     # Softmax: probabilities in (0, 1) summing to 1, same order as the scores
     probabilities, scores = ns["probabilities"], ns["scores"]
     assert abs(probabilities.sum() - 1) < 1e-6
     assert np.all((probabilities > 0) & (probabilities < 1))
     assert np.array_equal(np.argsort(probabilities), np.argsort(scores))
     assert ns["prediction"] == int(np.argmax(scores))
-    assert ns["wide"].count_params() == (784 * 256 + 256) + (256 * 10 + 10)
     np.testing.assert_allclose(ns["shifted"], probabilities, atol=1e-6)
 
 
@@ -351,8 +403,11 @@ CLAIMS = {
     "book/mnist.md": mnist,
     "book/first-classifier.md": first_classifier,
     "book/neurons.md": neurons,
+    "book/neuron-training.md": neuron_training,
     "book/activations.md": activations,
+    "book/nonlinearity.md": nonlinearity,
     "book/layers.md": layers,
+    "book/dropout-softmax.md": dropout_softmax,
     "book/compiling.md": compiling,
     "book/training.md": training,
     "book/evaluation.md": evaluation,

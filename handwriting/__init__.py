@@ -2,9 +2,9 @@
 
 Chapters import what they use from the modules by name (``handwriting.data``,
 ``handwriting.models``, ``handwriting.store``, ``handwriting.style``,
-``handwriting.figures``, ``handwriting.diagrams``, ``handwriting.scratch``), so
-the build knows which helpers each chapter depends on and re-executes it when
-one of them changes (booktools/fingerprint.py). Importing the package itself loads nothing else.
+``handwriting.figures``, ``handwriting.diagrams``), so the build knows which
+helpers each chapter depends on and re-executes it when one of them changes
+(booktools/fingerprint.py). Importing the package itself loads nothing else.
 """
 
 import os

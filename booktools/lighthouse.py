@@ -50,9 +50,6 @@ SPEED_EXCEPTIONS = {
     " first paint",
     "book/training.html": "the gradient-descent animation's 21 frames are inline in the"
     " page (220 kB of PNG, already palette-compressed)",
-    "book/from-scratch.html": "its 127 formulas, each an SVG with its MathML for screen"
-    " readers, make a page of 7,000 elements that the theme's script lays out for about"
-    " a second of a throttled phone's processor (performance 89 to 92, largest paint 2.3 s)",
 }
 
 

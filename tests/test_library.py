@@ -19,8 +19,9 @@ import pytest
 from booktools import extract_tests
 
 TAG = "library:"
-#: Modules whose every function a chapter must show: the models the book teaches.
-SHOWN_IN_FULL = ("handwriting.models",)
+#: Modules whose every function a chapter must show: the models the book teaches, and
+#: the numpy network of the from-scratch pages.
+SHOWN_IN_FULL = ("handwriting.models", "handwriting.scratch")
 
 
 def library_cells():

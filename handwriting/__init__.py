@@ -1,11 +1,10 @@
 """Helpers shared by the chapters of *Handwriting Recognition with Neural Networks*.
 
 Chapters import what they use from the modules by name (``handwriting.data``,
-``handwriting.models``, ``handwriting.experiments``, ``handwriting.store``,
-``handwriting.style``, ``handwriting.figures``, ``handwriting.diagrams``), so
-the build knows which helpers each chapter depends on and re-executes it when
-one of them changes (booktools/fingerprint.py). Importing the package itself
-loads nothing else.
+``handwriting.models``, ``handwriting.store``, ``handwriting.style``,
+``handwriting.figures``, ``handwriting.diagrams``), so the build knows which
+helpers each chapter depends on and re-executes it when one of them changes
+(booktools/fingerprint.py). Importing the package itself loads nothing else.
 """
 
 import os

@@ -42,7 +42,9 @@ def web_animation(animation, alt, slider_label):
 
     html = FRAME.sub(shrink, animation.to_jshtml(default_mode="once"))
     html = ICON_FONT.sub("", html)
-    html = html.replace("<img id=", f'<img alt="{alt}" src="data:image/png;base64,{frames[0]}" id=', 1)
+    html = html.replace(
+        "<img id=", f'<img alt="{alt}" src="data:image/png;base64,{frames[0]}" id=', 1
+    )
     return html.replace(
         '<input id="_anim_slider', f'<input aria-label="{slider_label}" id="_anim_slider', 1
     )

@@ -257,19 +257,37 @@ def from_scratch(ns):
 def training_dynamics(ns):
     # the validation set is carved from the training data, never the test set
     assert len(ns["x_fit"]) == 54_000 and len(ns["x_val"]) == 6_000
-    assert ns["x_val"].shape == (6_000, 28, 28) and ns["x_test"].shape == (10_000, 28, 28)
-    # batch size: fewer updates per epoch, lower accuracy after the same epochs
-    # (the chapter asserts the broad trend of its measured times itself)
-    sweep = ns["sweep"]
-    assert list(sweep.index) == [16, 64, 256, 1024]
-    assert list(sweep["updates per epoch"]) == [1250, 313, 79, 20]
-    assert np.all(np.diff(sweep["validation accuracy"].to_numpy()) < 0)
+    assert ns["x_val"].shape == (6_000, 28, 28)
     # learning rate: the right one ends lowest; too small crawls; too large stalls
     losses = {rate: np.array(h["loss"]) for rate, h in ns["rate_histories"].items()}
     too_small, right, too_large = losses[1e-5], losses[1e-3], losses[1e-1]
     assert right[-1] < too_small[-1] / 5 and right[-1] < too_large[-1] / 5
     assert np.all(np.diff(too_small) < 0) and too_small[-1] > right[0]
-    assert too_large[-1] > too_large.min()
+    assert too_large[-1] > too_large.min() and too_large.max() < np.log(10)
+    # too small: the weights barely moved; too large: many hidden ReLUs are dead
+    assert ns["moved"].max() < 0.2 * ns["initial_limit"]
+    assert ns["dead"][1e-1] > ns["dead"][1e-3] + 0.1
+    # exercises: Adam's first step moves a weight by at most the learning rate;
+    # the crawling run needs many more epochs
+    assert ns["changes"].max() <= 1.0001e-3 and np.mean(ns["changes"] > 9e-4) > 0.5
+    assert ns["crawl_epochs"] > 10
+
+
+def batch_size(ns):
+    # fewer updates per epoch, lower accuracy after the same epochs, faster epochs
+    # (the chapter asserts the broad trend of its measured times itself)
+    sweep = ns["sweep"]
+    assert list(sweep.index) == [16, 64, 256, 1024]
+    assert list(sweep["updates per epoch"]) == [1250, 313, 79, 20]
+    assert np.all(np.diff(sweep["validation accuracy"].to_numpy()) < 0)
+    seconds = sweep["seconds per epoch"]
+    assert seconds[16] > 3 * seconds[1024]
+    # exercise: batch gradient noise ~ 1 / sqrt(B)
+    assert len(ns["x_fit"]) == 54_000 and len(ns["x_val"]) == 6_000
+    assert 3 < ns["noise"][16] / ns["noise"][256] < 5
+
+
+def overfitting(ns):
     # overfitting on 2,000 images: training accuracy 100 %, validation loss rises
     plain, dropped = ns["plain"], ns["dropped"]
     assert plain["final_accuracy"] > 0.999
@@ -283,9 +301,10 @@ def training_dynamics(ns):
     assert abs(ns["restored_loss"] - min(stopped["val_loss"])) < 1e-4
     restored = ns["stopped_model"].evaluate(ns["x_val"], ns["y_val"], batch_size=64, verbose=0)
     assert abs(restored[0] - min(stopped["val_loss"])) < 1e-4
-    # exercises: the replay agrees with Keras; batch gradient noise ~ 1 / sqrt(B)
+    # the extra epochs made the model surer of its wrong answers
+    assert ns["sure"]["full"] > ns["sure"]["restored"]
+    # exercise: the replay agrees with Keras
     assert ns["replayed"][5] == (ns["epochs_run"], best_epoch)
-    assert 3 < ns["noise"][16] / ns["noise"][256] < 5
 
 
 def draw_a_digit(ns):
@@ -371,6 +390,8 @@ CLAIMS = {
     "book/convnets.md": convnets,
     "book/error-analysis.md": error_analysis,
     "book/training-dynamics.md": training_dynamics,
+    "book/batch-size.md": batch_size,
+    "book/overfitting.md": overfitting,
     "book/draw-a-digit.md": draw_a_digit,
     "book/draw-a-digit-inside.md": draw_a_digit_inside,
 }

@@ -48,6 +48,8 @@ SPEED_EXCEPTIONS = {
     "book/draw-a-digit.html": "both networks' weights are inline in the page (about 1.5 MB"
     " of JSON), so that it works offline and fetches nothing; they are decoded after the"
     " first paint",
+    # Of the pages split from the training chapter, only book/training.html keeps the
+    # animation; book/training-classifier.html has ordinary figures and the ordinary limits.
     "book/training.html": "the gradient-descent animation's 21 frames are inline in the"
     " page (220 kB of PNG, already palette-compressed)",
 }

@@ -91,7 +91,8 @@ CNN_CODE = (_cnn_data, scale, models.build_cnn, models.train_cnn)
 RECIPES = {
     # The classifier of Part I, as book/first-classifier.md trains it.
     "mlp": Recipe(_mlp_data, models.build_mlp, models.train_mlp, code=MLP_CODE),
-    # The same classifier after 5 epochs with a tenth held out, as book/training.md trains it.
+    # The same classifier after 5 epochs with a tenth held out, as book/training-classifier.md
+    # trains it.
     "mlp_validated": Recipe(
         _mlp_data,
         models.build_mlp,

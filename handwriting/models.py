@@ -3,7 +3,9 @@
 The chapter that teaches a model shows its definitions in cells tagged
 ``library: handwriting.models``: book/first-classifier.md the dense classifier
 of Part I, book/convnets-plain.md a plain convolutional network, and
-book/convnets-training.md the book's convolutional network. tests/test_library.py
+book/convnets-training.md the book's convolutional network (and
+book/convnets-plain.md ``receptive_field``, how far a unit of a stack of
+convolutions and poolings sees). tests/test_library.py
 fails when such a cell and this module differ, so the code a reader sees is
 the code every later chapter runs. Later chapters get the trained models from
 the model store (:mod:`handwriting.store`), which calls ``train_mlp``,
@@ -45,6 +47,16 @@ def train_mlp(x_train, y_train, epochs=10, validation_split=0.0, verbose=0):
         verbose=verbose,
     )
     return model, history.history
+
+
+def receptive_field(layers):
+    """Side of the square of input pixels that one unit after `layers` can see."""
+    side, step = 1, 1
+    for kind, size in layers:
+        side += (size - 1) * step
+        if kind == "pool":
+            step *= size
+    return side
 
 
 def build_plain_cnn():

@@ -26,8 +26,8 @@ re-executes them as well as one that starts afresh.
 
 The extension also has Sphinx read the chapters in the order of ``_toc.yml``
 (Sphinx reads them alphabetically), so that the chapter that trains and
-keeps a model (book/first-classifier.md, book/convnets.md) runs before the
-chapters that load it from the model store.
+keeps a model (book/first-classifier.md, book/convnets-training.md) runs
+before the chapters that load it from the model store.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
-"""The book's two classifiers, each defined once.
+"""The book's classifiers, each defined once.
 
 The chapter that teaches a model shows its definitions in cells tagged
 ``library: handwriting.models``: book/first-classifier.md the dense classifier
-of Part I, book/convnets.md the convolutional network. tests/test_library.py
+of Part I, book/convnets-plain.md a plain convolutional network, and
+book/convnets-training.md the book's convolutional network (and
+book/convnets-plain.md ``receptive_field``, how far a unit of a stack of
+convolutions and poolings sees). tests/test_library.py
 fails when such a cell and this module differ, so the code a reader sees is
 the code every later chapter runs. Later chapters get the trained models from
-the model store (:mod:`handwriting.store`), which calls ``train_mlp`` and
-``train_cnn`` once per build.
+the model store (:mod:`handwriting.store`), which calls ``train_mlp``,
+``train_plain_cnn`` and ``train_cnn`` once per build.
 """
 
 import keras
@@ -43,6 +46,41 @@ def train_mlp(x_train, y_train, epochs=10, validation_split=0.0, verbose=0):
         validation_split=validation_split,
         verbose=verbose,
     )
+    return model, history.history
+
+
+def receptive_field(layers):
+    """Side of the square of input pixels that one unit after `layers` can see."""
+    side, step = 1, 1
+    for kind, size in layers:
+        side += (size - 1) * step
+        if kind == "pool":
+            step *= size
+    return side
+
+
+def build_plain_cnn():
+    """A plain convolutional network: two blocks of convolution and pooling, then Part I's head."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu", name="conv_1"),
+            keras.layers.MaxPooling2D(2, name="pool_1"),
+            keras.layers.Conv2D(64, 3, activation="relu", name="conv_2"),
+            keras.layers.MaxPooling2D(2, name="pool_2"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(128, activation="relu", name="dense"),
+            keras.layers.Dense(10, activation="softmax", name="output"),
+        ]
+    )
+
+
+def train_plain_cnn(x_train, y_train, epochs=1, batch_size=64, verbose=0):
+    """Seed, build and compile the plain network as Part I's classifier, then train it briefly."""
+    keras.utils.set_random_seed(42)
+    model = build_plain_cnn()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)
     return model, history.history
 
 

@@ -87,6 +87,7 @@ class Recipe:
 
 MLP_CODE = (_mlp_data, scale, models.build_mlp, models.compile_mlp, models.train_mlp)
 CNN_CODE = (_cnn_data, scale, models.build_cnn, models.train_cnn)
+PLAIN_CNN_CODE = (_cnn_data, scale, models.build_plain_cnn, models.train_plain_cnn)
 
 RECIPES = {
     # The classifier of Part I, as book/first-classifier.md trains it.
@@ -100,7 +101,11 @@ RECIPES = {
         {"epochs": 5, "validation_split": 0.1},
         code=MLP_CODE,
     ),
-    # The convolutional network of book/convnets.md.
+    # The plain convolutional network of book/convnets-plain.md, trained for one epoch.
+    "plain_cnn": Recipe(
+        _cnn_data, models.build_plain_cnn, models.train_plain_cnn, code=PLAIN_CNN_CODE
+    ),
+    # The book's convolutional network, as book/convnets-training.md trains it.
     "cnn": Recipe(_cnn_data, models.build_cnn, models.train_cnn, code=CNN_CODE),
 }
 
@@ -174,7 +179,7 @@ def _keep(name: str, key: str, model, history: dict, seconds: float) -> Trained:
 
 
 def trained(name: str) -> Trained:
-    """The model of recipe ``name`` ("mlp" or "cnn"), from the store or trained and kept now."""
+    """The model of recipe ``name`` (a key of ``RECIPES``), from the store or trained and kept now."""
     recipe = RECIPES[name]
     splits, x_train, y_train = recipe.prepare()
     key = entry_key(name, fingerprint(splits))
@@ -192,7 +197,7 @@ def trained_mlp() -> Trained:
 
 
 def trained_cnn() -> Trained:
-    """The convolutional network of book/convnets.md, trained as that chapter trains it."""
+    """The convolutional network of book/convnets-training.md, trained as that page trains it."""
     return trained("cnn")
 
 

@@ -55,6 +55,22 @@ def test_a_page_ends_with_exercises_and_their_solutions(page):
     )
 
 
+def test_exercises_are_referred_to_from_their_own_page():
+    """sphinx-exercise numbers a reference to another page's exercise on the site, but the
+    PDF leaves it undefined ("??"): such a reference names the page instead."""
+    labels = {}
+    for page in PAGES:
+        for label in exercises_and_solutions(page.read_text(encoding="utf-8"))[0]:
+            labels[label] = page
+    elsewhere = [
+        f"{page.name}: {{ref}}`{label}` (an exercise of {labels[label].name})"
+        for page in PAGES
+        for label in re.findall(r"\{ref\}`([^`<]+)`", page.read_text(encoding="utf-8"))
+        if label in labels and labels[label] != page
+    ]
+    assert not elsewhere, elsewhere
+
+
 def test_the_exercise_check_finds_a_missing_solution():
     text = ":::{exercise}\n:label: a-one\n\nWhy?\n:::\n\n:::{solution} a-two\n:class: dropdown\n"
     assert exercises_and_solutions(text) == (["a-one"], ["a-two"])

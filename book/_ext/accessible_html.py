@@ -11,6 +11,10 @@ from the chapters, and are repaired here:
 - docutils marks the bibliography as a list (``role="list"``) whose entries
   carry the deprecated ``doc-biblioentry`` role, which a list may not hold.
   The entries become list items.
+- sphinx-exercise gives the body of every exercise the id "exercise-content"
+  and of every solution "solution-content", so a page with several repeats
+  them; each becomes "<label>-content", after its exercise's or solution's
+  label (the EPUB checker, too, refuses duplicate ids).
 - Sphinx loads MathJax on the root page whenever any page of the book has
   mathematics (its toctree "includes" them all). A page with no mathematics
   does not load it: on the welcome page that is over a megabyte.
@@ -18,6 +22,7 @@ from the chapters, and are repaired here:
 
 from html import escape
 
+from docutils import nodes
 from myst_nb.sphinx_ import HideCodeCellNode
 from sphinx.application import Sphinx
 
@@ -53,8 +58,18 @@ def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, do
         ]
 
 
+SHARED_IDS = (["exercise-content"], ["solution-content"])
+
+
+def unique_exercise_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for section in doctree.findall(nodes.section):
+        if section["ids"] in SHARED_IDS and section.parent["ids"]:
+            section["ids"] = [f"{section.parent['ids'][0]}-content"]
+
+
 def setup(app: Sphinx) -> dict:
     app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_hidden_cell))
+    app.connect("doctree-resolved", unique_exercise_ids)
     # After Sphinx's own handler (priority 500) has added MathJax to the page.
     app.connect("html-page-context", repair_page, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -259,7 +259,7 @@ def depart_hidden_cell(self, node) -> None:
 
 
 #: Style sheets of the web site that an EPUB leaves out (name prefixes).
-WEB_ONLY_CSS = ("mystnb.", "book-icons.")
+WEB_ONLY_CSS = ("mystnb.", "book-icons.", "exercise.")
 
 
 def drop_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -383,4 +383,16 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", replace_interactive_html, priority=900)
     app.connect("config-inited", set_epub_files)
     app.add_node(HideCodeCellNode, override=True, epub=(visit_hidden_cell, depart_hidden_cell))
+    # Registering a node for "epub" above means the EPUB builder no longer falls
+    # back to the "html" visitors of other extensions: sphinx-exercise's are given
+    # to it here (exercises and solutions read as on the site, in boxes).
+    from sphinx_exercise import nodes as exercise
+
+    for node, name in (
+        (exercise.exercise_node, "exercise_node"),
+        (exercise.exercise_enumerable_node, "exercise_enumerable_node"),
+        (exercise.solution_node, "solution_node"),
+    ):
+        visit, depart = getattr(exercise, f"visit_{name}"), getattr(exercise, f"depart_{name}")
+        app.add_node(node, override=True, epub=(visit, depart))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -57,6 +57,11 @@ def terms(glossary: Path = GLOSSARY) -> list[str]:
     return found
 
 
+def _blank(text: str) -> str:
+    """``text`` with every character but the newlines replaced by NUL."""
+    return re.sub(r"[^\n]", "\0", text)
+
+
 def prose_mask(text: str) -> str:
     """``text`` with everything that is not prose replaced by NUL characters.
 
@@ -65,22 +70,22 @@ def prose_mask(text: str) -> str:
     """
     lines = text.splitlines(keepends=True)
     keep = [True] * len(lines)
-    fence = None  # the backticks or colons that close the block we are in
+    fence = None  # the backticks that close the code block we are in
+    front_matter = False
     skip_block = False
     options = False
     math = False
     for n, line in enumerate(lines):
         stripped = line.strip()
         if n == 0 and stripped == "---":
-            fence = "front matter"
+            front_matter = True
             keep[n] = False
             continue
-        if fence == "front matter":
+        if front_matter:
             keep[n] = False
-            if stripped == "---":
-                fence = None
+            front_matter = stripped != "---"
             continue
-        if fence is not None and fence.startswith("`"):
+        if fence is not None:
             keep[n] = False
             if stripped.startswith(fence) and stripped.strip("`") == "":
                 fence = None
@@ -118,11 +123,9 @@ def prose_mask(text: str) -> str:
             or re.match(r"^\([\w-]+\)=$", stripped)
         ):
             keep[n] = False
-    masked = "".join(
-        line if kept else re.sub(r"[^\n]", "\0", line) for line, kept in zip(lines, keep)
-    )
+    masked = "".join(line if kept else _blank(line) for line, kept in zip(lines, keep))
     for pattern in INLINE:
-        masked = pattern.sub(lambda m: re.sub(r"[^\n]", "\0", m.group(0)), masked)
+        masked = pattern.sub(lambda m: _blank(m.group(0)), masked)
     return masked
 
 

@@ -41,18 +41,6 @@ MIN_SCORES = {"performance": 95, "accessibility": 100, "best-practices": 100, "s
 MAX_LCP_MS = 2500
 MAX_CLS = 0.1
 SCORES = tuple(MIN_SCORES)
-#: Pages whose own document is too heavy for the speed limits, by what a chapter's
-#: code cell puts in it, and why; every other limit still holds for them, and their
-#: figures are in the table. Each is for the chapter's author to resolve.
-SPEED_EXCEPTIONS = {
-    "book/draw-a-digit.html": "both networks' weights are inline in the page (about 1.5 MB"
-    " of JSON), so that it works offline and fetches nothing; they are decoded after the"
-    " first paint",
-    # Of the pages split from the training chapter, only book/training.html keeps the
-    # animation; book/training-classifier.html has ordinary figures and the ordinary limits.
-    "book/training.html": "the gradient-descent animation's 21 frames are inline in the"
-    " page (220 kB of PNG, already palette-compressed)",
-}
 
 
 def pages() -> list[str]:
@@ -89,11 +77,10 @@ class Result:
         found = []
         errors = {run["runtime_error"] for run in self.runs if run.get("runtime_error")}
         found += [f"Lighthouse failed: {error}" for error in sorted(errors)]
-        speed_limited = self.page not in SPEED_EXCEPTIONS
         for category, least in MIN_SCORES.items():
-            if self.median(category) < least and (category != "performance" or speed_limited):
+            if self.median(category) < least:
                 found.append(f"{category} {self.median(category):.0f} < {least}")
-        if self.median("lcp_ms") > MAX_LCP_MS and speed_limited:
+        if self.median("lcp_ms") > MAX_LCP_MS:
             found.append(
                 f"largest contentful paint {self.median('lcp_ms') / 1000:.1f} s > {MAX_LCP_MS / 1000} s"
             )
@@ -141,17 +128,10 @@ def table(results: list[Result], runs: int, seconds: float, load: str = "") -> s
     ]
     for result in results:
         scores = " | ".join(f"{result.median(key):.0f}" for key in SCORES)
-        mark = " *" if result.page in SPEED_EXCEPTIONS else ""
         lines.append(
-            f"| `{result.page}`{mark} | {scores} | {result.median('lcp_ms') / 1000:.1f} s"
+            f"| `{result.page}` | {scores} | {result.median('lcp_ms') / 1000:.1f} s"
             f" | {result.median('cls'):.3f} | {result.median('bytes') / 1000:,.0f} |"
         )
-    exceptions = [page for page in SPEED_EXCEPTIONS if page in {r.page for r in results}]
-    if exceptions:
-        lines.append("")
-        lines += [
-            f"\\* Not held to the speed limits: {SPEED_EXCEPTIONS[page]}." for page in exceptions
-        ]
     return "\n".join(lines) + "\n"
 
 

@@ -3,12 +3,13 @@
 The page runs the book's networks in the reader's browser with a forward pass
 written by hand in JavaScript (``book/_static/draw-a-digit/``). It reads them
 from the JSON this module writes: one entry per layer that computes something,
-in order, with its weights as the base64 text of their little-endian float32
-bytes::
+in order, with its weights as the base64 text of their little-endian bytes::
 
     {"name": "cnn", "input_shape": [28, 28, 1], "layers": [
-        {"type": "conv2d", "name": "conv_1", "kernel": {"shape": [3, 3, 1, 32], "data": "..."},
-         "bias": {...}, "activation": "relu", "padding": "valid", "strides": [1, 1]},
+        {"type": "conv2d", "name": "conv_1",
+         "kernel": {"shape": [3, 3, 1, 32], "data": "...", "scale": "..."},
+         "bias": {"shape": [32], "data": "..."}, "activation": "relu", "padding": "valid",
+         "strides": [1, 1]},
         {"type": "max_pool", "name": "pool_1", "pool_size": [2, 2], "strides": [2, 2],
          "padding": "valid"},
         {"type": "scale_shift", "name": "norm_1", "scale": {...}, "shift": {...}},
@@ -25,10 +26,18 @@ folded layer's inputs are then the zeros of the ReLU before, which the page
 skips. Elsewhere they stay a ``scale_shift`` layer. Layers that do nothing at
 prediction time (dropout, random translation) are left out.
 
+An array with a ``"scale"`` holds 8-bit integers, one byte a weight: the
+weights of each output unit or channel (the array's last axis) divided by that
+unit's scale, ``largest absolute weight / 127``, and rounded, so that the
+weight is ``integer * scale`` (the scales are float32 base64 too). Kernels are
+written so (after folding), biases and the rest as float32, four bytes each:
+the page then fetches a quarter of the bytes.
+
 The chapter, the tests and the page share this one definition: :func:`export`
 writes it, :func:`decode` reads an array back, :func:`forward` runs it in NumPy
-(float64, as the page does), and :func:`stroke_widths` is the measure of
-stroke width that sets the page's pen.
+(float64, as the page does), :func:`to_keras` makes a Keras network with the
+same weights, and :func:`stroke_widths` is the measure of stroke width that
+sets the page's pen.
 """
 
 from __future__ import annotations
@@ -50,16 +59,46 @@ INACTIVE_AT_PREDICTION = (
 ACTIVATIONS = ("relu", "softmax", "linear")
 
 
-def encode(array) -> dict:
-    """An array as ``{"shape": [...], "data": base64 of its float32 little-endian bytes}``."""
+def _base64(array: np.ndarray) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def encode(array, bits: int | None = None, groups: int = 1) -> dict:
+    """An array as ``{"shape": [...], "data": base64 of its little-endian bytes}``.
+
+    Without ``bits``, the bytes are float32. With ``bits`` (2 to 8), each weight
+    is a whole number of at most that many bits, stored in a byte, times a
+    scale: one scale per output unit (the last axis) and per group, where the
+    weights of the ``groups`` input channels take turns along the other axes
+    (a convolution's input channels; a dense layer's inputs after a Flatten of
+    a ``groups``-channel image). The scales are stored beside the bytes.
+    """
     array = np.asarray(array, dtype="<f4")
-    return {"shape": list(array.shape), "data": base64.b64encode(array.tobytes()).decode("ascii")}
+    if bits is None:
+        return {"shape": list(array.shape), "data": _base64(array)}
+    if not 2 <= bits <= 8:
+        raise ValueError(f"weights are stored in 2 to 8 bits, not {bits}")
+    grouped = array.reshape(-1, groups, array.shape[-1])
+    largest = np.abs(grouped).max(axis=0)
+    scale = (np.where(largest > 0, largest, 1) / (2 ** (bits - 1) - 1)).astype("<f4")
+    integers = np.rint(grouped / scale).astype("i1")
+    return {
+        "shape": list(array.shape),
+        "data": _base64(integers),
+        "scale": _base64(scale),
+        "groups": groups,
+    }
 
 
 def decode(entry: dict) -> np.ndarray:
-    """The float32 array that :func:`encode` wrote."""
-    values = np.frombuffer(base64.b64decode(entry["data"]), dtype="<f4")
-    return values.reshape(entry["shape"])
+    """The float32 array that :func:`encode` wrote (whole numbers times scales where it has them)."""
+    raw = base64.b64decode(entry["data"])
+    if "scale" not in entry:
+        return np.frombuffer(raw, dtype="<f4").reshape(entry["shape"])
+    groups, units = entry["groups"], entry["shape"][-1]
+    scale = np.frombuffer(base64.b64decode(entry["scale"]), dtype="<f4").reshape(groups, units)
+    integers = np.frombuffer(raw, dtype="i1").reshape(-1, groups, units)
+    return (integers.astype("<f4") * scale).reshape(entry["shape"])
 
 
 def _activation(layer) -> str:
@@ -153,20 +192,93 @@ def _fold_normalization(layers: list[dict]) -> list[dict]:
     return result
 
 
-def export(model, name: str, fold: bool = True) -> dict:
+def _store_kernels(layers: list[dict], bits: int, channels: int) -> list[dict]:
+    """The layers with their kernels in ``bits`` bits a weight, grouped by input channel.
+
+    ``channels`` is the number of channels of the network's input.
+    """
+    stored, flattened = [], None
+    for layer in layers:
+        if layer["type"] == "flatten":
+            flattened = channels
+        if "kernel" in layer:
+            kernel = decode(layer["kernel"])
+            groups = kernel.shape[2] if layer["type"] == "conv2d" else flattened or 1
+            layer = layer | {"kernel": encode(kernel, bits=bits, groups=groups)}
+            channels, flattened = kernel.shape[-1], None
+        stored.append(layer)
+    return stored
+
+
+def export(model, name: str, fold: bool = True, bits: int | None = 8) -> dict:
     """A trained Sequential model as the page's JSON structure (a dict; see the module's text).
 
     With ``fold`` false, batch normalization stays a scale_shift layer of its own.
+    Kernels are stored in ``bits`` bits a weight (see :func:`encode`); with
+    ``bits=None``, as float32, exactly as Keras has them.
     """
     layers = [entry for entry in map(_layer, model.layers) if entry is not None]
     if fold:
         layers = _fold_normalization(layers)
-    return {"name": name, "input_shape": [int(n) for n in model.input_shape[1:]], "layers": layers}
+    input_shape = [int(n) for n in model.input_shape[1:]]
+    if bits is not None:
+        layers = _store_kernels(layers, bits, input_shape[-1] if len(input_shape) == 3 else 1)
+    return {"name": name, "input_shape": input_shape, "layers": layers}
 
 
-def dumps(models: dict, **settings) -> str:
-    """The page's JSON document: ``settings`` (such as the pen's width) and the named models."""
-    return json.dumps(settings | {"models": {name: export(m, name) for name, m in models.items()}})
+def dumps(models: dict, bits: int | None = 8, **settings) -> str:
+    """The page's JSON document: ``settings`` (such as the pen's width) and the named models.
+
+    ``bits`` is passed to :func:`export`.
+    """
+    exported = {name: export(model, name, bits=bits) for name, model in models.items()}
+    return json.dumps(settings | {"models": exported})
+
+
+def to_keras(spec: dict):
+    """A Keras network that computes what the JSON's network computes, with its weights.
+
+    The tests hold the page's forward pass to this network, so that they check
+    the page's arithmetic on the very weights the page has.
+    """
+    import keras
+
+    def made(layer: dict):
+        kind, name = layer["type"], layer["name"]
+        if kind == "conv2d":
+            height, width, _, filters = layer["kernel"]["shape"]
+            return keras.layers.Conv2D(
+                filters,
+                (height, width),
+                strides=layer["strides"],
+                padding=layer["padding"],
+                activation=layer["activation"],
+                name=name,
+            )
+        if kind == "max_pool":
+            pool, strides, padding = layer["pool_size"], layer["strides"], layer["padding"]
+            return keras.layers.MaxPooling2D(pool, strides=strides, padding=padding, name=name)
+        if kind == "scale_shift":
+            return keras.layers.BatchNormalization(epsilon=0.0, name=name)
+        if kind == "flatten":
+            return keras.layers.Flatten(name=name)
+        if kind == "dense":
+            units = layer["kernel"]["shape"][-1]
+            return keras.layers.Dense(units, activation=layer["activation"], name=name)
+        raise ValueError(f"unknown layer type {kind!r}")
+
+    shape = spec["input_shape"] + ([1] if len(spec["input_shape"]) == 2 else [])
+    network = keras.Sequential(
+        [keras.Input(shape=shape)] + [made(layer) for layer in spec["layers"]], name=spec["name"]
+    )
+    for layer, keras_layer in zip(spec["layers"], network.layers, strict=True):
+        if layer["type"] in ("conv2d", "dense"):
+            keras_layer.set_weights([decode(layer["kernel"]), decode(layer["bias"])])
+        elif layer["type"] == "scale_shift":
+            scale, shift = decode(layer["scale"]), decode(layer["shift"])
+            # gamma * (x - mean) / sqrt(variance + epsilon) + beta, with epsilon 0
+            keras_layer.set_weights([scale, shift, np.zeros_like(scale), np.ones_like(scale)])
+    return network
 
 
 # -------------------------------------------------------- the forward pass in NumPy

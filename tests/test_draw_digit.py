@@ -3,9 +3,12 @@
 The built site (``booktools.paths.HTML``) is served from this machine, and
 every request to any other host is aborted. The tests check that
 
-1. the page carries the networks of the book's build (the model store's), and
-   its own JavaScript classifies 1,000 MNIST test digits as Keras does, for
-   each network: the same answer for at least 999, probabilities within 1e-4;
+1. the page carries the networks of the book's build (the model store's, their
+   weights rounded to a byte as ``handwriting.weights_json`` exports them), it
+   fetches them after its first paint, and its own JavaScript classifies 1,000
+   MNIST test digits as Keras does with the same weights, for each network: the
+   same answer for at least 999, probabilities within 1e-4 (and it prints how
+   many answers the rounding changed against the stored networks);
 2. the convolutional network reads a drawing in at most 5 ms (median), as
    measured by ``scripts/benchmark_draw.py``;
 3. drawings in at least five styles per digit, each slanted, rotated,
@@ -380,7 +383,22 @@ def networks():
 
 
 def page_document(page) -> dict:
-    return json.loads(page.evaluate("document.getElementById('digit-models').textContent"))
+    """The JSON the page fetched its weights from (the file its element names)."""
+    return json.loads(
+        page.evaluate("""async () => {
+            const element = document.getElementById('digit-models');
+            return (await fetch(element.src)).text();
+        }""")
+    )
+
+
+@pytest.fixture(scope="module")
+def page_networks(desktop):
+    """Keras networks with the weights the page carries (rounded as the page has them)."""
+    from handwriting import weights_json
+
+    models = page_document(desktop.page)["models"]
+    return {name: weights_json.to_keras(spec) for name, spec in models.items()}
 
 
 # ---------------------------------------------------------------------- tests
@@ -416,8 +434,16 @@ def test_the_weights_wait_for_first_paint(desktop):
     assert decoded > painted, "decoding the weights held up the first view of the page"
 
 
+def test_the_weights_are_a_file_of_their_own(desktop):
+    element = desktop.page.locator("#digit-models")
+    assert element.evaluate("e => e.textContent") == "", "the weights are still in the page"
+    source = urlsplit(element.evaluate("e => e.src")).path.lstrip("/")
+    assert source.startswith("_static/data/digit-models-") and (HTML / source).is_file()
+    assert any(url.endswith(source) for url in desktop.requests.seen), "the page did not fetch it"
+
+
 @pytest.mark.parametrize("name", ["mlp", "cnn"])
-def test_the_page_agrees_with_keras(desktop, networks, name):
+def test_the_page_agrees_with_keras(desktop, networks, page_networks, name):
     from handwriting import weights_json
     from handwriting.data import load_mnist
 
@@ -430,16 +456,19 @@ def test_the_page_agrees_with_keras(desktop, networks, name):
             [name, pixels.tolist()],
         )
     ).reshape(N_AGREEMENT, 10)
-    model = networks[name]
-    by_keras = model.predict(pixels.reshape(-1, *model.input_shape[1:]), verbose=0)
+    by_keras = page_networks[name].predict(pixels.reshape(-1, 28, 28, 1), verbose=0)
     by_numpy = weights_json.forward(page_document(desktop.page)["models"][name], pixels)
+    stored = networks[name]
+    by_stored = stored.predict(pixels.reshape(-1, *stored.input_shape[1:]), verbose=0)
 
     agree = int(np.sum(from_page.argmax(axis=1) == by_keras.argmax(axis=1)))
     difference = float(np.abs(from_page - by_keras).max())
+    changed = int(np.sum(from_page.argmax(axis=1) != by_stored.argmax(axis=1)))
     print(
-        f"\n{name}: same answer as Keras for {agree} of {N_AGREEMENT}; largest probability "
-        f"difference {difference:.2e} "
-        f"(NumPy from the page's JSON: {np.abs(from_page - by_numpy).max():.2e})"
+        f"\n{name}: same answer as Keras on the page's weights for {agree} of {N_AGREEMENT};"
+        f" largest probability difference {difference:.2e} (NumPy from the page's JSON:"
+        f" {np.abs(from_page - by_numpy).max():.2e}); {changed} answers differ from the stored"
+        " network's, whose weights are not rounded"
     )
     assert agree >= N_AGREEMENT - 1
     assert difference < 1e-4
@@ -539,12 +568,12 @@ def test_the_mouse_draws_digits(desktop, screenshots):
     assert 2 <= np.median(widths) <= 4, "the drawn strokes are about as wide as MNIST's"
 
 
-def test_the_maps_follow_the_drawing(desktop, networks):
+def test_the_maps_follow_the_drawing(desktop, page_networks):
     import keras
 
     page = desktop.page
     page.evaluate("strokes => window.digitReader.drawStrokes(strokes)", STYLES[0]["oval"])
-    cnn = networks["cnn"]
+    cnn = page_networks["cnn"]
     convs = [layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D)]
     inside = page.evaluate("""() => {
         const pixels = window.digitReader.preprocess(document.querySelector('.dd-canvas'));

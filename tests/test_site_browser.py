@@ -47,13 +47,6 @@ PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_file
     "search.html",
 ]
 MAX_PAGE_BYTES = 600_000
-#: Pages that carry more by design: page -> (their own limit, why).
-HEAVIER = {
-    "book/draw-a-digit.html": (
-        1_500_000,
-        "both networks' weights, inline so that the page works offline",
-    ),
-}
 #: How light a figure's paper must look on the dark theme (out of 255). The dark
 #: page itself is about 18; the theme dims a white figure to about 220.
 MIN_PAPER = 160
@@ -121,9 +114,10 @@ def test_page_loads_offline_cleanly_and_accessibly(site, relative):
         problems += untypeset_math(page)
         problems += axe_violations(page)
         WEIGHTS[relative] = transferred_bytes(page)
-        limit = HEAVIER.get(relative, (MAX_PAGE_BYTES, ""))[0]
-        if WEIGHTS[relative] >= limit:
-            problems.append(f"the page transfers {WEIGHTS[relative]:,} bytes, over {limit:,}")
+        if WEIGHTS[relative] >= MAX_PAGE_BYTES:
+            problems.append(
+                f"the page transfers {WEIGHTS[relative]:,} bytes, over {MAX_PAGE_BYTES:,}"
+            )
         assert not problems, f"{relative}:\n" + "\n".join(problems)
 
 
@@ -213,8 +207,5 @@ def write_weights() -> None:
         "| --- | ---: |",
     ]
     for name, size in sorted(WEIGHTS.items(), key=lambda item: -item[1]):
-        mark = " *" if name in HEAVIER else ""
-        lines.append(f"| `{name}`{mark} | {size / 1000:,.0f} |")
-    for name, (limit, why) in HEAVIER.items():
-        lines.append(f"\n\\* `{name}`: limit {limit / 1000:,.0f} kB, for {why}.")
+        lines.append(f"| `{name}` | {size / 1000:,.0f} |")
     (paths.BUILD / "page-weights.md").write_text("\n".join(lines) + "\n")

@@ -2,14 +2,15 @@
 // drawing and show their answers and probability bars; the convolutional
 // network's feature maps show what it made of the drawing.
 //
-// The pad works as soon as the page is shown. The weights (about 2 MB of JSON
-// in the page) are decoded afterwards, when the browser is idle, so they do
-// not hold up the first view.
+// The pad works as soon as the page is shown. The weights (about 0.5 MB of
+// JSON in a file of their own, named by the page's #digit-models) are fetched
+// once the page is parsed and decoded when the browser is idle, so they do not
+// hold up the first view.
 //
 // For tests, the benchmark and the curious, window.digitReader exposes:
 //   ready                    a promise, settled once the weights are decoded
 //   models                   {mlp, cnn}, the decoded networks (null until ready)
-//   penWidth                 the pen's width, as a share of the pad's side (from the JSON)
+//   penWidth                 the pen's width, as a share of the pad's side (data-pen-width)
 //   preprocess(canvas)       a white canvas with dark ink -> Float32Array(784)
 //   predict(name, pixels)    784 values in [0, 1] -> Float32Array(10) of probabilities
 //   outputs(name, pixels)    every layer's output, as {shape, values}
@@ -19,7 +20,7 @@
 //   times                    the last read, in ms: {preprocess, mlp, cnn}
 //   benchmark(runs)          read the drawing `runs` times -> lists of those times
 
-import { readDocument, readPenWidth } from "./decode.js";
+import { decodeModel, fetchDocument, readPenWidth } from "./decode.js";
 import { forward } from "./models.js";
 import { SIDE, preprocess } from "./preprocess.js";
 import { buildInside, showFilters, showMaps, summarise } from "./inside.js";
@@ -303,8 +304,14 @@ function start() {
     benchmark(runs) { return reader.benchmark(runs); },
   };
   window.digitReader = api;
-  api.ready = whenIdle().then(() => {
-    const { models } = readDocument();
+  // The weights are fetched at once, and decoded at idle moments after that, a
+  // network at a time, so that no single task keeps the page from answering.
+  api.ready = Promise.all([fetchDocument(), whenIdle()]).then(async ([spec]) => {
+    const models = {};
+    for (const [name, model] of Object.entries(spec.models)) {
+      models[name] = decodeModel(model);
+      await whenIdle();
+    }
     performance.mark("digit-models-decoded");     // the tests check this comes after first paint
     api.models = models;
     if (reader) reader.setModels(models);
@@ -315,5 +322,5 @@ function start() {
   });
 }
 
-// A module runs after the document is parsed; the weights wait for an idle moment.
+// A module runs after the document is parsed; decoding the weights waits for an idle moment.
 start();

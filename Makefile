@@ -22,9 +22,10 @@ endif
 
 PDF := _build/latex/handwriting-recognition.pdf
 # What the PDF needs from Debian: xelatex, LaTeX packages, the FreeFont fonts,
-# latexmk, and poppler-utils for the tests that read the PDF.
+# Inconsolata and DejaVu Sans Mono for code, latexmk, and poppler-utils for the
+# tests that read the PDF.
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended \
-                fonts-freefont-otf latexmk poppler-utils
+                fonts-freefont-otf fonts-inconsolata fonts-dejavu-core latexmk poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 EPUB := _build/epub/handwriting-recognition.epub

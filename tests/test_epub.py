@@ -158,6 +158,14 @@ def test_mathematics_is_pictures_and_no_page_has_a_script(book):
     assert math_pictures > 0, "no mathematics as SVG pictures (sphinx.ext.imgmath)"
 
 
+def test_code_wraps_rather_than_running_off_the_page(book):
+    for document in chapter_documents(book).values():
+        links = parse(book, document).select('link[rel="stylesheet"]')
+        assert any(link["href"].endswith("_static/epub-book.css") for link in links), document
+    css = book.read(next(name for name in book.namelist() if name.endswith("epub-book.css")))
+    assert re.search(r"pre\s*\{[^}]*white-space:\s*pre-wrap", css.decode("utf-8"))
+
+
 def test_the_drawing_page_points_to_the_web(book):
     documents = chapter_documents(book)
     page = parse(book, documents[Path("book/draw-a-digit.md")])

@@ -7,7 +7,7 @@ in order, with its weights as the base64 text of their little-endian bytes::
 
     {"name": "cnn", "input_shape": [28, 28, 1], "layers": [
         {"type": "conv2d", "name": "conv_1",
-         "kernel": {"shape": [3, 3, 1, 32], "data": "...", "scale": "..."},
+         "kernel": {"shape": [3, 3, 1, 32], "data": "...", "scale": "...", "groups": 1},
          "bias": {"shape": [32], "data": "..."}, "activation": "relu", "padding": "valid",
          "strides": [1, 1]},
         {"type": "max_pool", "name": "pool_1", "pool_size": [2, 2], "strides": [2, 2],
@@ -26,12 +26,12 @@ folded layer's inputs are then the zeros of the ReLU before, which the page
 skips. Elsewhere they stay a ``scale_shift`` layer. Layers that do nothing at
 prediction time (dropout, random translation) are left out.
 
-An array with a ``"scale"`` holds 8-bit integers, one byte a weight: the
-weights of each output unit or channel (the array's last axis) divided by that
-unit's scale, ``largest absolute weight / 127``, and rounded, so that the
-weight is ``integer * scale`` (the scales are float32 base64 too). Kernels are
-written so (after folding), biases and the rest as float32, four bytes each:
-the page then fetches a quarter of the bytes.
+An array with a ``"scale"`` holds whole numbers from -127 to 127, one byte a
+weight, and float32 scales beside them (base64 too), one per output unit (the
+array's last axis) and input channel (``"groups"`` of them): a weight is its
+whole number times its scale, which is the largest absolute weight sharing it
+divided by 127. Kernels are written so, after folding; biases and the rest stay
+float32, four bytes each.
 
 The chapter, the tests and the page share this one definition: :func:`export`
 writes it, :func:`decode` reads an array back, :func:`forward` runs it in NumPy

@@ -9,7 +9,8 @@ After the build, for every PNG figure of the site (``_images``):
   and lose nothing);
 - every ``<img>`` of a page that shows it gets its ``width`` and ``height``,
   so the browser reserves its place before it arrives and nothing shifts;
-- matplotlib's animations get the size of their first frame, for the same reason;
+- matplotlib's animations are sized and compressed like any figure: book_speed,
+  which runs first, has moved their base64 frames into ``_images``;
 - every figure but the first of a page loads lazily (``loading="lazy"``),
   fetched only as the reader scrolls towards it; the first, which may be in
   view when the page opens, is fetched at once.
@@ -78,32 +79,8 @@ def with_attributes(tag: str, width: int, height: int, lazy: bool) -> str:
     return tag[: -len(end)].rstrip() + extra + " " + end
 
 
-#: matplotlib's JavaScript animation: an <img> that shows its first frame as a data URI.
-ANIMATION_IMG = re.compile(r"<img [^>]*\bid=\"_anim_img[0-9a-f]+\"[^>]*>")
-DATA_PNG = re.compile(r"\ssrc=\"data:image/\w+;base64,([^\"]+)\"")
-
-
-def size_animations(text: str) -> str:
-    """Give each animation's <img> the size of its first frame, so that nothing shifts."""
-    import base64
-
-    from PIL import Image
-
-    def repl(match: re.Match) -> str:
-        tag = match.group(0)
-        data = DATA_PNG.search(tag)
-        if " width=" in tag or data is None:
-            return tag
-        with Image.open(io.BytesIO(base64.b64decode(data.group(1)))) as frame:
-            width, height = frame.size
-        return with_attributes(tag, width, height, lazy=False)
-
-    return ANIMATION_IMG.sub(repl, text)
-
-
 def rewrite_page(page: Path, sizes: dict[Path, tuple[int, int]]) -> None:
-    original = page.read_text(encoding="utf-8")
-    text = size_animations(original)
+    original = text = page.read_text(encoding="utf-8")
     count = 0
 
     def repl(match: re.Match) -> str:

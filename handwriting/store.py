@@ -15,6 +15,12 @@ is written to a temporary folder and renamed into place when complete, so an
 interrupted build leaves nothing that a later one would load; an entry that
 cannot be read is trained again.
 
+An entry also records what trained it (:func:`handwriting.machine.record`: the
+CPUs, the GPUs, the processor and the versions), because the machine is not
+part of the key: a store restored from an earlier build on another computer
+holds that computer's training times, and :attr:`Trained.trained_on` says so
+in words a page can glue beside a time.
+
 The store lives in ``_build/models`` of the book's checkout, or in the folder
 named by ``HANDWRITING_MODELS``; a chapter run outside a checkout (a
 downloaded notebook, Colab) uses ``~/.cache/handwriting/models``, and trains
@@ -27,7 +33,6 @@ import hashlib
 import inspect
 import json
 import os
-import platform
 import shutil
 import tempfile
 import time
@@ -37,21 +42,29 @@ from pathlib import Path
 
 import numpy as np
 
-from . import models
+from . import machine, models
 from .data import fingerprint, load_mnist, scale
 
 ENV_VAR = "HANDWRITING_MODELS"
 MODEL_FILE, ENTRY_FILE = "model.keras", "entry.json"
+#: The entries' layout; an entry of another format is trained again.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Trained:
-    """A trained model, its per-epoch history, and how long its training took."""
+    """A trained model, its per-epoch history, how long its training took, and on what."""
 
     model: object  # a keras.Model
     history: dict[str, list[float]]
     seconds: float
     key: str
+    machine: dict = field(default_factory=dict)  # handwriting.machine.record() of the training
+
+    @property
+    def trained_on(self) -> str:
+        """What trained the model, in words: "2 CPUs and no GPU, TensorFlow 2.21.0"."""
+        return machine.describe(self.machine)
 
 
 def location() -> Path:
@@ -110,18 +123,6 @@ RECIPES = {
 }
 
 
-def _versions() -> dict[str, str]:
-    import keras
-    import tensorflow as tf
-
-    return {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-    }
-
-
 def entry_key(name: str, data_fingerprint: str) -> str:
     """The key of a recipe's entry: a sha256 of its code, its data and the package versions."""
     recipe = RECIPES[name]
@@ -132,7 +133,7 @@ def entry_key(name: str, data_fingerprint: str) -> str:
             "code": sources,
             "settings": recipe.settings,
             "data": data_fingerprint,
-            "versions": _versions(),
+            "versions": machine.versions(),
         },
         sort_keys=True,
     )
@@ -148,12 +149,12 @@ def _load(folder: Path, key: str) -> Trained | None:
 
     try:
         entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
-        if entry["key"] != key:
-            raise ValueError("the entry's key does not match its folder")
+        if entry["key"] != key or entry.get("format") != FORMAT:
+            raise ValueError("the entry's key or format does not match")
         model = keras.models.load_model(folder / MODEL_FILE)
-    except Exception:  # unreadable or foreign: train again, never use it
+    except Exception:  # unreadable, foreign or of an older format: train again, never use it
         return None
-    return Trained(model, entry["history"], entry["seconds"], key)
+    return Trained(model, entry["history"], entry["seconds"], key, entry["machine"])
 
 
 def _keep(name: str, key: str, model, history: dict, seconds: float) -> Trained:
@@ -164,8 +165,9 @@ def _keep(name: str, key: str, model, history: dict, seconds: float) -> Trained:
     try:
         model.save(scratch / MODEL_FILE)
         history = {metric: [float(v) for v in values] for metric, values in history.items()}
-        entry = {"key": key, "recipe": name, "history": history, "seconds": seconds}
-        entry["versions"] = _versions()
+        trained_on = machine.record()
+        entry = {"format": FORMAT, "key": key, "recipe": name, "history": history}
+        entry.update(seconds=seconds, machine=trained_on)
         (scratch / ENTRY_FILE).write_text(json.dumps(entry, indent=1), encoding="utf-8")
         if target.exists():  # an unreadable entry, or one another build just wrote
             shutil.rmtree(target)
@@ -175,7 +177,7 @@ def _keep(name: str, key: str, model, history: dict, seconds: float) -> Trained:
     for older in target.parent.glob(f"{name}-*"):  # entries for other code, data or versions
         if older != target:
             shutil.rmtree(older, ignore_errors=True)
-    return Trained(model, history, seconds, key)
+    return Trained(model, history, seconds, key, trained_on)
 
 
 def trained(name: str) -> Trained:

@@ -114,6 +114,28 @@ def test_an_unreadable_entry_is_trained_again(tiny):
     assert json.loads((entry / store.ENTRY_FILE).read_text())["key"] == again.key
 
 
+def test_an_entry_records_what_trained_it(tiny, monkeypatch):
+    first = store.trained("tiny")
+    assert first.machine == store.machine.record()
+    assert first.trained_on == store.machine.describe()
+    # an entry from another computer keeps that computer's description
+    entry = store._folder("tiny", first.key) / store.ENTRY_FILE
+    other = {**first.machine, "cpus": 64, "gpus": ["gpu:0"]}
+    entry.write_text(json.dumps({**json.loads(entry.read_text()), "machine": other}))
+    loaded = store.trained("tiny")
+    assert TRAINED == [2], "loaded, not trained again"
+    assert loaded.trained_on.startswith("1 GPU and 64 CPUs, TensorFlow ")
+
+
+def test_an_entry_of_an_older_format_is_trained_again(tiny):
+    entry = store._folder("tiny", store.trained("tiny").key) / store.ENTRY_FILE
+    older = json.loads(entry.read_text())
+    del older["format"], older["machine"]
+    entry.write_text(json.dumps(older))
+    store.trained("tiny")
+    assert TRAINED == [2, 2]
+
+
 def test_keeping_a_model_that_is_not_the_recipes_fails_clearly(tiny):
     other = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
     with pytest.raises(ValueError, match="is not the one handwriting.models builds"):

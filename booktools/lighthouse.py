@@ -1,19 +1,29 @@
-"""Lighthouse on every page of the book: the scores, their limits, the README's table.
+"""Lighthouse on every page of the book: audits that gate, timings that are reported.
 
 Lighthouse (npm, pinned in package.json) runs through ``booktools/lighthouse.mjs``
-with its mobile defaults (a mid-range phone on a simulated slow 4G link),
-against the built site served from localhost gzip-compressed, as a web host
-serves it (:func:`booktools.browser.serve`). Single runs are noisy on a busy
-machine, so a page's median over three runs counts. The third run is made only
-where it can change the verdict: where the first two runs disagree on some
-limit (one passes it, the other misses it). Where they agree on every limit,
-the median of three would pass and miss exactly the same limits, whatever the
-third run gave, so the page keeps its two runs (and their median) and CI saves
-a third of Lighthouse's time.
-``tests/test_lighthouse.py`` fails a page below :data:`LIMITS`; it and this
-module's command line write the table to ``_build/lighthouse.md``::
+with its mobile defaults (a mid-range phone on a simulated slow 4G link), against
+the built site served from localhost gzip-compressed, as a web host serves it
+(:func:`booktools.browser.serve`). Its results are of two kinds:
 
-    python -m booktools.lighthouse                      # every page of _toc.yml
+- **Audits of the page itself**: the accessibility, best-practices and SEO
+  categories check the document, its links, images, metadata and console. The
+  same page gives the same verdict on any machine, so they are gated: each must
+  score 100 (:data:`MIN_SCORES`), in one run per page.
+- **Timings**: the performance score, the largest contentful paint, the total
+  blocking time and the layout shift. Lighthouse simulates a slow phone, but it
+  measures the page's work on this machine's CPU, so the same build scored 69 and
+  96 minutes apart while another process kept a core busy. They are a benchmark:
+  reported in the table, with Lighthouse's own measure of the machine's speed
+  (``benchmarkIndex``) and the load, never gated. What makes a page slow whatever
+  the machine (its bytes, requests, render-blocking resources, DOM size and
+  largest paint) is gated by the browser tests (:mod:`booktools.page_budget`).
+
+A run that fails outright (Lighthouse's ``runtimeError``: the page did not load in
+time) is a failed measurement, not a verdict: it is made again once.
+``tests/test_lighthouse.py`` runs every page once and writes the table to
+``_build/lighthouse.md``; the command line gives the median of more runs::
+
+    python -m booktools.lighthouse                      # every page of _toc.yml, 3 runs each
     python -m booktools.lighthouse book/mnist.html --runs 1
     python -m booktools.readme lighthouse _build/lighthouse.md   # into README.md
 """
@@ -39,13 +49,12 @@ from booktools.browser import CHROMIUM, serve
 SCRIPT = paths.ROOT / "booktools" / "lighthouse.mjs"
 LIGHTHOUSE = paths.NODE_MODULES / "lighthouse"
 TABLE = paths.BUILD / "lighthouse.md"
+#: Runs per page for the benchmark's medians (the command line); the tests make one.
 RUNS = 3
-#: The least score of each category (0-100).
-MIN_SCORES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-#: Largest contentful paint (ms) and cumulative layout shift, at most.
-MAX_LCP_MS = 2500
-MAX_CLS = 0.1
-SCORES = tuple(MIN_SCORES)
+#: The gated categories, audits of the page itself: the least score of each (0-100).
+MIN_SCORES = {"accessibility": 100, "best-practices": 100, "seo": 100}
+#: The reported timings and the targets the table compares them with (not gated).
+TARGETS = {"performance": 95, "lcp_ms": 2500, "cls": 0.1}
 
 
 def pages() -> list[str]:
@@ -70,7 +79,7 @@ def missing() -> list[str]:
 
 @dataclass
 class Result:
-    """A page's median over its runs, and the runs themselves."""
+    """A page's Lighthouse runs (those that completed)."""
 
     page: str
     runs: list[dict]
@@ -78,44 +87,30 @@ class Result:
     def median(self, key: str) -> float:
         return statistics.median(run[key] for run in self.runs)
 
-    def missed(self, value=None) -> set[str]:
-        """The limits missed by one run (a dict), or by the median when ``value`` is None."""
-        measure = self.median if value is None else value.__getitem__
-        missed = {category for category, least in MIN_SCORES.items() if measure(category) < least}
-        if measure("lcp_ms") > MAX_LCP_MS:
-            missed.add("lcp_ms")
-        if measure("cls") > MAX_CLS:
-            missed.add("cls")
-        return missed
-
-    def settled(self, runs: int) -> bool:
-        """Whether more runs, up to ``runs`` in all, could not change which limits the median misses.
-
-        They cannot once the runs made are a majority of ``runs`` and all miss the same limits.
-        """
-        made = len(self.runs)
-        return made >= runs or (
-            made > runs // 2 and len({frozenset(self.missed(r)) for r in self.runs}) == 1
-        )
-
     def problems(self) -> list[str]:
-        found = []
-        errors = {run["runtime_error"] for run in self.runs if run.get("runtime_error")}
-        found += [f"Lighthouse failed: {error}" for error in sorted(errors)]
-        missed = self.missed()
-        for category, least in MIN_SCORES.items():
-            if category in missed:
-                found.append(f"{category} {self.median(category):.0f} < {least}")
-        if "lcp_ms" in missed:
-            found.append(
-                f"largest contentful paint {self.median('lcp_ms') / 1000:.1f} s > {MAX_LCP_MS / 1000} s"
-            )
-        if "cls" in missed:
-            found.append(f"cumulative layout shift {self.median('cls'):.3f} > {MAX_CLS}")
+        """The gated categories below their least score, with the audits that failed them."""
+        if not self.runs:
+            return ["Lighthouse could not complete a run of the page"]
+        found = [
+            f"{category} {self.median(category):.0f} < {least}"
+            for category, least in MIN_SCORES.items()
+            if self.median(category) < least
+        ]
         if found:
-            audits = sorted({audit for run in self.runs for audit in run.get("failing", [])})
-            found.append(f"audits that did not pass in some run: {', '.join(audits) or 'none'}")
+            failing = sorted({audit for run in self.runs for audit in run.get("failing", [])})
+            found.append(f"audits that did not pass: {', '.join(failing) or 'none'}")
         return found
+
+    def below_target(self) -> list[str]:
+        """The reported timings that miss their targets (a benchmark's remark, not a failure)."""
+        missed = []
+        if self.median("performance") < TARGETS["performance"]:
+            missed.append("performance")
+        if self.median("lcp_ms") > TARGETS["lcp_ms"]:
+            missed.append("largest paint")
+        if self.median("cls") > TARGETS["cls"]:
+            missed.append("layout shift")
+        return missed
 
 
 def _lighthouse(pages: list[str], runs: int, base_url: str, scratch: Path) -> dict:
@@ -134,55 +129,70 @@ def _lighthouse(pages: list[str], runs: int, base_url: str, scratch: Path) -> di
 
 
 def run(pages: list[str], runs: int = RUNS, html: Path = paths.HTML) -> tuple[list[Result], float]:
-    """Up to ``runs`` Lighthouse runs of each page, fewer where the verdict is settled.
+    """``runs`` Lighthouse runs of each page; a run that failed outright is made again once.
 
-    Every page first runs a majority of ``runs`` times (two of three); then, one
-    run at a time, the pages whose verdict is not yet :meth:`Result.settled` run
-    again. Returns the results and the seconds it took.
+    Returns the results (completed runs only) and the seconds it took.
     """
     with tempfile.TemporaryDirectory() as scratch, serve(html) as base_url:
         start = time.perf_counter()
-        first = _lighthouse(pages, runs // 2 + 1, base_url, Path(scratch))
-        results = {page: Result(page, first[page]) for page in pages}
-        while unsettled := [page for page, result in results.items() if not result.settled(runs)]:
-            more = _lighthouse(unsettled, 1, base_url, Path(scratch))
-            for page in unsettled:
-                results[page].runs += more[page]
+        made = _lighthouse(pages, runs, base_url, Path(scratch))
+        failed = [page for page in pages if any(run["runtime_error"] for run in made[page])]
+        if failed:
+            again = _lighthouse(failed, 1, base_url, Path(scratch))
+            for page in failed:
+                made[page] += again[page]
         seconds = time.perf_counter() - start
-    return [results[page] for page in pages], seconds
+    results = [
+        Result(page, [run for run in made[page] if not run["runtime_error"]]) for page in pages
+    ]
+    return results, seconds
 
 
 def table(results: list[Result], runs: int, seconds: float, load: str = "") -> str:
-    """The README's table: each page's medians, with the date and the limits."""
-    third = sum(len(result.runs) > runs // 2 + 1 for result in results)
+    """The README's table: each page's gated scores and its reported timings."""
+    indexes = [
+        run["benchmark_index"] for r in results for run in r.runs if run.get("benchmark_index")
+    ]
+    machine = (
+        f"Lighthouse's benchmark index of this machine {statistics.median(indexes):.0f}"
+        if indexes
+        else ""
+    )
+    context = ", ".join(part for part in (machine, load) if part)
     lines = [
         (
-            f"Measured on {dt.date.today().isoformat()} by `tests/test_lighthouse.py`: Lighthouse 12"
-            " with its mobile defaults (a mid-range phone on a simulated slow 4G link), against"
-            f" the built site served gzip-compressed from localhost; the median of {runs} runs per"
-            f" page, or of {runs // 2 + 1} where those agreed on every limit, since more could not"
-            f" change the verdict ({third} of {len(results)} pages needed more;"
-            f" {seconds:.0f} s in all{', ' + load if load else ''}). The"
-            f" limits: performance {MIN_SCORES['performance']}, accessibility, best practices"
-            f" and SEO 100, largest paint {MAX_LCP_MS / 1000} s, layout shift {MAX_CLS}."
+            f"Measured on {dt.date.today().isoformat()} by Lighthouse 12 with its mobile defaults"
+            " (a mid-range phone on a simulated slow 4G link), against the built site served"
+            f" gzip-compressed from localhost; {'the median of ' + str(runs) + ' runs' if runs > 1 else 'one run'}"
+            f" per page ({seconds:.0f} s in all{'; ' + context if context else ''})."
+            " Gated: accessibility, best practices and SEO, each 100. Reported, not gated (they"
+            " depend on how busy the machine is): performance, largest paint, total blocking time"
+            f" and layout shift; a page below the targets (performance {TARGETS['performance']},"
+            f" largest paint {TARGETS['lcp_ms'] / 1000} s, layout shift {TARGETS['cls']}) is marked."
         ),
         "",
-        "| page | performance | accessibility | best practices | SEO | largest paint | layout shift | kB |",
+        "| page | accessibility | best practices | SEO | performance | largest paint | blocking time | layout shift |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
-        scores = " | ".join(f"{result.median(key):.0f}" for key in SCORES)
+        if not result.runs:
+            lines.append(f"| `{result.page}` | - | - | - | - | - | - | - |")
+            continue
+        gated = " | ".join(f"{result.median(key):.0f}" for key in MIN_SCORES)
+        mark = " (below target)" if result.below_target() else ""
         lines.append(
-            f"| `{result.page}` | {scores} | {result.median('lcp_ms') / 1000:.1f} s"
-            f" | {result.median('cls'):.3f} | {result.median('bytes') / 1000:,.0f} |"
+            f"| `{result.page}` | {gated} | {result.median('performance'):.0f}{mark}"
+            f" | {result.median('lcp_ms') / 1000:.1f} s | {result.median('tbt_ms'):.0f} ms"
+            f" | {result.median('cls'):.3f} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def machine_load() -> str:
-    """The load average over the last minute, with the number of cores, to read the table by."""
-    one_minute = os.getloadavg()[0]
-    return f"load average {one_minute:.1f} on {os.cpu_count()} cores"
+    """The load average over the last minute, with the CPUs this process may use."""
+    from handwriting.machine import usable_cpus
+
+    return f"load average {os.getloadavg()[0]:.1f} on {usable_cpus()} CPUs"
 
 
 def main(argv: list[str] | None = None) -> int:

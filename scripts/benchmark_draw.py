@@ -7,7 +7,7 @@ preprocessing and each network's forward pass; this script reports the median
 and the largest time over all reads:
 
     python scripts/benchmark_draw.py            # a table
-    python scripts/benchmark_draw.py --json     # the same numbers, for tests/test_draw_digit.py
+    python scripts/benchmark_draw.py --json     # the same numbers, as JSON
 
 A read by a network is the preprocessing plus that network's forward pass:
 what the page does each time the reader lifts the pen.

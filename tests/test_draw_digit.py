@@ -9,8 +9,10 @@ every request to any other host is aborted. The tests check that
    MNIST test digits as Keras does with the same weights, for each network: the
    same answer for at least 999, probabilities within 1e-4 (and it prints how
    many answers the rounding changed against the stored networks);
-2. the convolutional network reads a drawing in at most 5 ms (median), as
-   measured by ``scripts/benchmark_draw.py``;
+2. drawing costs a read of the drawing at most every tenth of a second, and one
+   when the pen lifts, counted on a clock the test moves on, so that a busy machine
+   cannot change the count (how long a read takes is a timing:
+   ``scripts/benchmark_draw.py`` reports it, no test gates it);
 3. drawings in at least five styles per digit, each slanted, rotated,
    squashed, resized, moved and jittered at random (seeded), are read
    correctly by the convolutional network at least 98 % of the time, and more
@@ -30,8 +32,6 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -475,25 +475,54 @@ def test_the_page_agrees_with_keras(desktop, networks, page_networks, name):
     np.testing.assert_allclose(from_page.sum(axis=1), 1, atol=1e-5)
 
 
-def test_the_convolutional_network_reads_a_drawing_in_5_ms(site):
-    chromium_or_skip()
-    done = subprocess.run(
-        [sys.executable, str(paths.ROOT / "scripts" / "benchmark_draw.py"), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "BOOK_HTML": str(HTML)},
-    )
-    figures = json.loads(done.stdout)
-    print(f"\n{figures['reads']} reads in headless Chromium, preprocessing included (ms):")
-    for name in ("mlp", "cnn"):
-        f = figures[name]
-        print(
-            f"  {name}: median {f['median_ms']:.2f}, max {f['max_ms']:.2f} "
-            f"(forward pass alone: median {f['forward_median_ms']:.2f})"
-        )
-    print(f"  preprocessing alone: median {figures['preprocess']['median_ms']:.2f}")
-    assert figures["cnn"]["median_ms"] <= 5
+START_MS = 1_800_000_000_000  # the page's clock in the test below: a fixed moment
+
+
+def test_drawing_costs_a_read_a_tenth_of_a_second_and_one_when_the_pen_lifts(browser, site):
+    """While the pen moves, the page reads the drawing at most every 100 ms, and once more when
+    the pen lifts; reads in between are skipped, however long one takes.
+
+    The browser's clock is Playwright's, paused, and moved on by the test (16 ms a frame), so
+    the count is the same on a busy machine as on an idle one. How long a read takes is a timing, which
+    ``scripts/benchmark_draw.py`` reports (a median in ms) and no test gates.
+    """
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    try:
+        page = context.new_page()
+        page.clock.install(time=START_MS)
+        page.clock.pause_at(START_MS + 1000)  # from here on, time passes only by run_for
+        page.goto(site + PAGE)
+        for _ in range(100):  # the weights are decoded at idle moments of the page's clock
+            if page.evaluate("!!(window.digitReader && window.digitReader.models)"):
+                break
+            page.clock.run_for(100)
+        page.evaluate("""() => {
+            const reader = window.digitReader.reader, read = reader.read.bind(reader);
+            window.readsCounted = 0;
+            reader.read = (settled) => { window.readsCounted += 1; return read(settled); };
+        }""")
+        pad = page.locator("#digit-reader canvas").first
+        pad.scroll_into_view_if_needed()
+        box = pad.bounding_box()
+        frames, frame_ms = 90, 16
+        page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.2 * box["height"])
+        page.mouse.down()
+        for frame in range(1, frames + 1):
+            page.mouse.move(
+                box["x"] + (0.3 + 0.4 * frame / frames) * box["width"],
+                box["y"] + (0.2 + 0.6 * frame / frames) * box["height"],
+            )
+            page.clock.run_for(frame_ms)
+        while_drawing = page.evaluate("window.readsCounted")
+        page.mouse.up()
+        after = page.evaluate("window.readsCounted")
+    finally:
+        context.close()
+    drawn_ms = frames * frame_ms
+    print(f"\n{drawn_ms} ms of drawing: {while_drawing} reads while the pen moved, then {after}")
+    # at most one read a tenth of a second, yet enough that the maps follow the pen
+    assert drawn_ms // 200 <= while_drawing <= drawn_ms // 100 + 1
+    assert after == while_drawing + 1, "and one when the pen lifts"
 
 
 def test_varied_drawings_are_read(desktop):

@@ -31,6 +31,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
 from booktools import paths
@@ -90,7 +92,6 @@ class Scratch:
         )
         self.env = {
             **os.environ,
-            "JUPYTER_PATH": str(folder / "jupyter"),
             "GIT_CONFIG_GLOBAL": str(gitconfig),
             "GIT_CONFIG_NOSYSTEM": "1",
             "HANDWRITING_MODELS": str(folder / "models"),
@@ -113,10 +114,11 @@ class Scratch:
             self.install_work_tree_helpers()
         work = self.folder / "work" / path.stem
         work.mkdir(parents=True)
+        kernels = KernelSpecManager(kernel_dirs=[str(self.folder / "jupyter" / "kernels")])
         client = NotebookClient(
             book,
             timeout=TIMEOUT,
-            kernel_name=KERNEL,
+            km=KernelManager(kernel_name=KERNEL, kernel_spec_manager=kernels),
             resources={"metadata": {"path": str(work)}},
         )
         start = time.perf_counter()

@@ -9,6 +9,11 @@ parent, and points the launch branch (``notebooks`` by default, as
 ``repository.branch`` in _config.yml says) at it; ``--push REMOTE`` also
 force-pushes the branch. The work tree and the index are left untouched.
 
+Each notebook's first cell installs the book's helpers at the commit it was
+made from (booktools/notebooks.py); a notebook made from another commit, or
+from helpers no commit holds (a changed work tree), is refused, since the
+branch would then offer helpers that do not match its chapters.
+
     python3 -m booktools.publish_notebooks _build/html/_notebooks --push origin
 
 The Pages workflow runs it after every push to main.
@@ -17,6 +22,7 @@ The Pages workflow runs it after every push to main.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -46,9 +52,25 @@ def notebooks_in(folder: Path) -> list[Path]:
     return found
 
 
+def check_made_from(folder: Path, notebooks: list[Path], head: str) -> None:
+    """Every notebook installs the helpers of ``head``, the commit the branch grows from."""
+    from booktools.notebooks import METADATA_KEY
+
+    for relative in notebooks:
+        metadata = json.loads((folder / relative).read_text(encoding="utf-8")).get("metadata", {})
+        commit = metadata.get(METADATA_KEY, {}).get("commit")
+        if commit != head:
+            made = f"commit {commit}" if commit else "helpers that no commit holds"
+            sys.exit(
+                f"{folder / relative} was made from {made}, not from HEAD ({head}): "
+                "commit the helpers and build the book again (make book) before publishing"
+            )
+
+
 def publish(folder: Path, branch: str, repo: Path) -> str:
     """Commit the notebooks in ``folder`` on top of HEAD as ``branch``; returns the commit."""
     head = git("rev-parse", "HEAD", cwd=repo)
+    check_made_from(folder, notebooks_in(folder), head)
     with tempfile.TemporaryDirectory() as scratch:
         # A private index, so that the reader's staged changes are not touched.
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(scratch) / "index")}

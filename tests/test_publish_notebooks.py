@@ -1,10 +1,12 @@
 """booktools/publish_notebooks.py: the launch branch is HEAD's tree plus the chapters' notebooks."""
 
+import json
 import subprocess
 
 import pytest
 
 from booktools import publish_notebooks
+from booktools.notebooks import METADATA_KEY
 
 
 def git(repo, *args):
@@ -28,11 +30,16 @@ def repo(tmp_path, monkeypatch):
     return repo
 
 
+def notebook(commit: str | None, cells: list | None = None) -> str:
+    return json.dumps({"cells": cells or [], "metadata": {METADATA_KEY: {"commit": commit}}})
+
+
 @pytest.fixture
-def notebooks(tmp_path):
+def notebooks(tmp_path, repo):
+    """A chapter's notebook made from HEAD, as a build of HEAD writes it."""
     folder = tmp_path / "_notebooks"
     (folder / "book").mkdir(parents=True)
-    (folder / "book" / "mnist.ipynb").write_text('{"cells": []}\n')
+    (folder / "book" / "mnist.ipynb").write_text(notebook(git(repo, "rev-parse", "HEAD")))
     return folder
 
 
@@ -48,7 +55,7 @@ def test_the_branch_holds_the_tree_and_the_notebooks(repo, notebooks):
     assert git(repo, "rev-parse", "notebooks^") == head, "the branch grows from the current commit"
     files = git(repo, "ls-tree", "-r", "--name-only", "notebooks").splitlines()
     assert files == ["book/mnist.ipynb", "book/mnist.md", "requirements.txt"]
-    assert git(repo, "show", "notebooks:book/mnist.ipynb") == '{"cells": []}'
+    assert git(repo, "show", "notebooks:book/mnist.ipynb") == notebook(head)
     assert git(repo, "show", "notebooks:book/mnist.md") == "# MNIST", (
         "the committed chapter, not the edit"
     )
@@ -58,7 +65,8 @@ def test_the_branch_holds_the_tree_and_the_notebooks(repo, notebooks):
 
 def test_publishing_again_replaces_the_branch(repo, notebooks):
     first = publish_notebooks.publish(notebooks, "notebooks", repo)
-    (notebooks / "book" / "mnist.ipynb").write_text('{"cells": [1]}\n')
+    head = git(repo, "rev-parse", "HEAD")
+    (notebooks / "book" / "mnist.ipynb").write_text(notebook(head, cells=[1]))
     second = publish_notebooks.publish(notebooks, "notebooks", repo)
     assert first != second and git(repo, "rev-parse", "notebooks^") == git(
         repo, "rev-parse", "HEAD"
@@ -75,3 +83,13 @@ def test_an_unbuilt_book_gets_a_clear_error(repo, tmp_path):
     empty.mkdir()
     with pytest.raises(SystemExit, match="holds no notebooks"):
         publish_notebooks.publish(empty, "notebooks", repo)
+
+
+@pytest.mark.parametrize("commit", ["0" * 40, None], ids=["another commit", "no commit"])
+def test_notebooks_made_from_other_helpers_are_refused(repo, notebooks, commit):
+    """The branch grows from HEAD: its notebooks must install HEAD's helpers."""
+    (notebooks / "book" / "mnist.ipynb").write_text(notebook(commit))
+    made = f"commit {commit}" if commit else "helpers that no commit holds"
+    with pytest.raises(SystemExit, match=f"mnist.ipynb was made from {made}, not from HEAD"):
+        publish_notebooks.publish(notebooks, "notebooks", repo)
+    assert "notebooks" not in git(repo, "branch", "--list", "notebooks")

@@ -1,38 +1,34 @@
-"""Offer every chapter as a Jupyter notebook (.ipynb), made from its MyST source.
+"""Offer every chapter as a Jupyter notebook (.ipynb) that reads like its page.
 
-The chapters are MyST Markdown files; readers who want to run one in Jupyter,
-Colab or Binder want an .ipynb. While the HTML builder writes a chapter's
-page, this extension
+The conversion itself is booktools/notebooks.py: the page's resolved doctree
+as Markdown (glue filled in, references as links to the published site,
+exercises headed, solutions folded), with the chapter's code cells as the
+build ran them. This extension feeds it and places its result:
 
-- converts the chapter with jupytext into ``_notebooks/<page>.ipynb`` in the
-  site (code and text, no outputs: running it makes them), with a first cell
-  that installs the book's ``handwriting`` helpers where they are missing
-  (on Colab; a local build and Binder have them already, so it does nothing);
-- tells the page template where that notebook is (``chapter_notebook``), so
-  that the side bar links to it (book/_templates/downloads.html);
-- points the theme's launch buttons (Colab, Binder) at ``<page>.ipynb``
-  instead of the ``.md`` source, which Colab cannot open. The Pages workflow
-  commits these notebooks to the repository's launch branch
-  (booktools/publish_notebooks.py), where the buttons find them.
+- ``source-read``: keeps the text myst-nb parses (after booktools.fingerprint
+  has marked its first cell), so that the notebook's cells and the doctree's
+  cell numbers and lines are the same ones;
+- ``html-page-context``: writes ``_notebooks/<page>.ipynb`` into the site,
+  and the same notebook over ``_sources/<page>.ipynb``, where the theme copies
+  the executed MyST notebook; tells the side bar where it is
+  (``chapter_notebook``, book/_templates/downloads.html); points the theme's
+  launch buttons (Colab, Binder) at ``<page>.ipynb``, which the Pages workflow
+  commits to the launch branch (booktools/publish_notebooks.py);
+- ``build-finished``: gives every chapter's notebook, written in this build or
+  an earlier one, the set-up cell of this build (the commit it pins).
+
+Links go to ``html.baseurl`` in _config.yml; the helpers install from
+``repository.url``.
 """
 
 from pathlib import Path
 
-import jupytext
-from nbformat.v4 import new_code_cell
 from sphinx.application import Sphinx
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
+
+from booktools import notebooks
 
 FOLDER = "_notebooks"
-
-SETUP_CELL = """\
-# The chapter imports the book's helpers, the `handwriting` package. On Colab,
-# install them first; where they are installed already, this cell does nothing.
-import importlib.util
-
-if importlib.util.find_spec("handwriting") is None:
-    %pip install --quiet "handwriting @ git+{repository}@{branch}"
-"""
 
 
 def is_chapter(app: Sphinx, pagename: str) -> bool:
@@ -41,28 +37,101 @@ def is_chapter(app: Sphinx, pagename: str) -> bool:
     return source.suffix == ".md" and "kernelspec" in app.env.metadata.get(pagename, {})
 
 
-def setup_cell(app: Sphinx):
-    options = app.config.html_theme_options
-    repository, branch = options.get("repository_url"), options.get("repository_branch", "main")
+def _texts(env) -> dict[str, str]:
+    if not hasattr(env, "book_notebook_texts"):
+        env.book_notebook_texts = {}
+    return env.book_notebook_texts
+
+
+def keep_text(app: Sphinx, docname: str, source: list[str]) -> None:
+    _texts(app.env)[docname] = source[0]
+
+
+def purge(app: Sphinx, env, docname: str) -> None:
+    _texts(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env, docnames, other) -> None:
+    for docname in docnames:
+        if docname in _texts(other):
+            _texts(env)[docname] = _texts(other)[docname]
+
+
+def site(app: Sphinx) -> str:
+    baseurl = app.config.html_baseurl
+    if not baseurl:
+        raise ConfigError(
+            "book_notebooks needs html.baseurl in _config.yml (the notebooks link to the site)"
+        )
+    return baseurl.rstrip("/") + "/"
+
+
+def page_notebook(app: Sphinx, pagename: str, doctree):
+    from myst_nb.core.read import create_nb_reader
+
+    env = app.env
+    text = _texts(env).get(pagename)
+    if text is None:
+        raise ExtensionError(f"book_notebooks: {pagename} was not read in this environment")
+    reader = create_nb_reader(env.doc2path(pagename), env.myst_config, env.mystnb_config, text)
+    cells_of = reader.read(text)
+    page = notebooks.Page(
+        docname=pagename,
+        url=site(app) + app.builder.get_target_uri(pagename),
+        numbers=env.toc_fignumbers.get(pagename, {}),
+        formats=app.config.numfig_format,
+        images=app.builder.images,
+        site=site(app),
+    )
+    try:
+        return notebooks.notebook(
+            page,
+            doctree,
+            cells_of.cells,
+            cells_of.metadata["source_map"],
+            env.metadata[pagename]["kernelspec"],
+        )
+    except notebooks.NotebookError as error:
+        raise ExtensionError(f"book_notebooks: {error}") from error
+
+
+def write_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is None or app.builder.name != "html" or not is_chapter(app, pagename):
+        return
+    book = page_notebook(app, pagename, doctree)
+    notebooks.with_setup(book, *set_up(app))
+    for folder in (FOLDER, "_sources"):
+        notebooks.write(book, Path(app.outdir, folder, pagename).with_suffix(".ipynb"))
+    context["chapter_notebook"] = f"{FOLDER}/{pagename}.ipynb"
+    launch_notebook(context, pagename)
+
+
+def set_up(app: Sphinx) -> tuple:
+    """The set-up cell of this build, and what the notebook records it was made from."""
+    repository = app.config.html_theme_options.get("repository_url")
     if not repository:
         raise ConfigError(
             "book_notebooks needs repository.url in _config.yml (the notebooks install from it)"
         )
-    cell = new_code_cell(SETUP_CELL.format(repository=repository.rstrip("/"), branch=branch))
-    cell.metadata["tags"] = ["setup"]
-    return cell
+    root = Path(app.confdir)
+    commit = notebooks.helpers_commit(root)
+    digest = notebooks.helpers_digest(root / "handwriting")
+    myst_nb = notebooks.requirement(root / "requirements.txt", "myst-nb")
+    cell = notebooks.setup_cell(repository.rstrip("/"), commit, digest, myst_nb)
+    return cell, {"commit": commit, "helpers_sha256": digest, "repository": repository}
 
 
-def write_notebook(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is None or app.builder.format != "html" or not is_chapter(app, pagename):
+def refresh_setup_cells(app: Sphinx, exception) -> None:
+    """Every chapter's notebook pins this build's commit, also those Sphinx did not write again."""
+    if exception is not None or app.builder.name != "html":
         return
-    notebook = jupytext.read(app.env.doc2path(pagename), fmt="md:myst")
-    notebook.cells.insert(0, setup_cell(app))
-    target = Path(app.outdir, FOLDER, pagename).with_suffix(".ipynb")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(notebook, target, fmt="ipynb")
-    context["chapter_notebook"] = f"{FOLDER}/{pagename}.ipynb"
-    launch_notebook(context, pagename)
+    cell, made_from = set_up(app)
+    for folder in (FOLDER, "_sources"):
+        for path in notebooks.walk_notebooks(Path(app.outdir, folder)):
+            book = notebooks.read(path)
+            if notebooks.METADATA_KEY in book.metadata:
+                notebooks.with_setup(book, cell, made_from)
+                notebooks.write(book, path)
 
 
 def launch_notebook(context: dict, pagename: str) -> None:
@@ -76,6 +145,12 @@ def launch_notebook(context: dict, pagename: str) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    # After the theme (priority 501) has made the launch buttons.
+    # After booktools.fingerprint (priority 500) has marked the chapter's first cell.
+    app.connect("source-read", keep_text, priority=900)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    # After the theme (priority 501) has made the launch buttons and copied the
+    # executed notebook into _sources.
     app.connect("html-page-context", write_notebook, priority=600)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("build-finished", refresh_setup_cells)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -153,3 +153,26 @@ def test_the_prose_of_every_page_lines_up_with_its_text(page):
 def test_a_page_the_parser_cannot_line_up_is_an_error():
     with pytest.raises(prose.ProseError, match="line ends"):
         prose.paragraphs("Windows\r\nline ends.\r\n")
+
+
+#: Tokens that only mark up running text: the pieces of prose are found without them.
+MARKUP = {"text", "softbreak", "hardbreak", "em_open", "em_close", "strong_open", "strong_close"}
+
+
+@pytest.mark.parametrize("page", toc_files(), ids=lambda page: page.stem)
+def test_the_inline_rules_rerun_find_what_markdown_it_finds(page):
+    """booktools/prose.py re-runs markdown-it's inline loop to note positions
+    (markdown-it-py's own loop keeps none). If an upgrade changes that loop, the
+    tokens found here stop matching the parser's own, and this test says where."""
+    text = (paths.ROOT / page).read_text(encoding="utf-8")
+    for token in prose.parser().parse(text, {}):
+        if token.type != "inline":
+            continue
+        own = [(t.type, t.content) for t in token.children if t.type not in MARKUP]
+        rerun = [
+            (t.type, t.content)
+            for _, _, made in prose._inline_matches(token.content)
+            for t in made
+            if t.type not in MARKUP
+        ]
+        assert rerun == own, (page, token.map)

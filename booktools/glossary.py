@@ -88,29 +88,31 @@ def uses(view: prose.View, glossary_terms: Iterable[str]) -> list[Use]:
     return [Use(*view.where(start, end), term) for start, end, term in sorted(kept)]
 
 
-def term_links(text: str) -> list[prose.Role]:
-    """The ``{term}`` roles of a page's prose, in page order."""
+def term_links(text: str, name: str = "the page") -> list[prose.Role]:
+    """The ``{term}`` roles of a page's prose, in page order (``name``: the page, for errors)."""
     return [
         role
-        for paragraph in prose.paragraphs(text)
+        for paragraph in prose.paragraphs(text, name)
         for role in paragraph.roles
         if role.name == "term"
     ]
 
 
-def linked_terms(text: str) -> dict[str, int]:
+def linked_terms(text: str, name: str = "the page") -> dict[str, int]:
     """The terms a page links, each with the offset of its first link."""
     found: dict[str, int] = {}
-    for role in term_links(text):
+    for role in term_links(text, name):
         found.setdefault(role.target.lower(), role.start)
     return found
 
 
-def first_uses(text: str, glossary_terms: list[str]) -> list[tuple[int, int, str]]:
+def first_uses(
+    text: str, glossary_terms: list[str], name: str = "the page"
+) -> list[tuple[int, int, str]]:
     """(start, end, term) of each term's first use in prose that comes before its first link."""
-    links = linked_terms(text)
+    links = linked_terms(text, name)
     first: dict[str, Use] = {}
-    for paragraph in prose.paragraphs(text):
+    for paragraph in prose.paragraphs(text, name):
         for use in uses(paragraph.view(), glossary_terms):
             first.setdefault(use.term.lower(), use)
     return sorted(
@@ -120,7 +122,9 @@ def first_uses(text: str, glossary_terms: list[str]) -> list[tuple[int, int, str
     )
 
 
-def links_inside_longer_terms(text: str, glossary_terms: list[str]) -> list[tuple[prose.Role, str]]:
+def links_inside_longer_terms(
+    text: str, glossary_terms: list[str], name: str = "the page"
+) -> list[tuple[prose.Role, str]]:
     """Each ``{term}`` link that covers part of a longer term's use, with that term.
 
     ``{term}`activation` function`` links "activation" where the page writes
@@ -128,7 +132,7 @@ def links_inside_longer_terms(text: str, glossary_terms: list[str]) -> list[tupl
     uses the longer term there, and the link points at the wrong definition.
     """
     found = []
-    for paragraph in prose.paragraphs(text):
+    for paragraph in prose.paragraphs(text, name):
         view = paragraph.view(show={"term"})
         for use in uses(view, glossary_terms):
             for role in paragraph.roles:
@@ -148,7 +152,7 @@ class Problem:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.path.relative_to(paths.ROOT)}:{self.line}: {self.text!r} ({self.why})"
+        return f"{prose.shown_path(self.path)}:{self.line}: {self.text!r} ({self.why})"
 
 
 def _line(text: str, offset: int) -> int:
@@ -163,11 +167,11 @@ def check(path: Path, glossary_terms: list[str], text: str | None = None) -> lis
     text = path.read_text(encoding="utf-8") if text is None else text
     problems = [
         Problem(path, _line(text, role.start), text[role.start : role.end], f"inside {term!r}")
-        for role, term in links_inside_longer_terms(text, glossary_terms)
+        for role, term in links_inside_longer_terms(text, glossary_terms, path)
     ]
     problems += [
         Problem(path, _line(text, start), text[start:end], term)
-        for start, end, term in first_uses(text, glossary_terms)
+        for start, end, term in first_uses(text, glossary_terms, path)
     ]
     return sorted(problems, key=lambda problem: problem.line)
 
@@ -178,17 +182,17 @@ def _replace(text: str, changes: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def link(text: str, glossary_terms: list[str]) -> str:
+def link(text: str, glossary_terms: list[str], name: str = "the page") -> str:
     """``text`` with its links inside longer terms unwrapped and the first use of every term linked."""
     text = _replace(
         text,
         [
             (role.start, role.end, role.shown)
-            for role, _ in links_inside_longer_terms(text, glossary_terms)
+            for role, _ in links_inside_longer_terms(text, glossary_terms, name)
         ],
     )
     changes = []
-    for start, end, term in first_uses(text, glossary_terms):
+    for start, end, term in first_uses(text, glossary_terms, name):
         words = " ".join(text[start:end].split())
         role = (
             f"{{term}}`{words}`" if words.lower() == term.lower() else f"{{term}}`{words} <{term}>`"
@@ -202,7 +206,7 @@ def orphans(pages: list[Path], glossary_terms: list[str]) -> list[str]:
     linked = {
         role.target.lower()
         for page in pages
-        for role in term_links(page.read_text(encoding="utf-8"))
+        for role in term_links(page.read_text(encoding="utf-8"), page)
     }
     return [term for term in glossary_terms if term.lower() not in linked]
 
@@ -223,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in [page.resolve() for page in args.page] or pages():
         if args.fix:
             text = path.read_text(encoding="utf-8")
-            fixed = link(text, glossary_terms)
+            fixed = link(text, glossary_terms, path)
             if fixed != text:
                 path.write_text(fixed, encoding="utf-8")
         problems += check(path, glossary_terms)

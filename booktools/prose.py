@@ -121,17 +121,20 @@ class Role:
     start: int  # where it is in the page
     end: int
 
+    def _parts(self) -> tuple[str, str]:
+        match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", self.content, re.S)
+        shown, target = match.groups() if match else (self.content, self.content)
+        return " ".join(shown.split()), " ".join(target.split())
+
     @property
     def shown(self) -> str:
         """What the reader sees: the text before ``<target>``, or the whole content."""
-        match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", self.content, re.S)
-        return " ".join((match.group(1) if match else self.content).split())
+        return self._parts()[0]
 
     @property
     def target(self) -> str:
         """What it refers to: ``<target>``, or the whole content."""
-        match = re.fullmatch(r"(.*?)\s*<([^<>]+)>", self.content, re.S)
-        return " ".join((match.group(2) if match else self.content).split())
+        return self._parts()[1]
 
 
 @dataclass(frozen=True)
@@ -193,11 +196,12 @@ class Paragraph:
 @dataclass
 class _Page:
     text: str
+    name: str
     line_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
         if "\r" in self.text:
-            raise ProseError("the page has carriage returns: save it with Unix line ends (\\n)")
+            raise ProseError(f"{self.name} has carriage returns: save it with Unix line ends (\\n)")
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     def line(self, number: int) -> str:
@@ -244,7 +248,8 @@ def _paragraph(page: _Page, content: str, first_line: int) -> Paragraph:
             column = len(line.rstrip()) - len(part)
         else:
             raise ProseError(
-                f"line {first_line + number + 1}: the parser read {part!r} from {line!r}"
+                f"{page.name}, line {first_line + number + 1}: the parser read {part!r}"
+                f" from {line!r}; indent with spaces, not tabs"
             )
         starts.append(page.line_starts[first_line + number] + column)
         content_starts.append(offset)
@@ -331,17 +336,25 @@ def _walk(page: _Page, source: str, first_line: int, found: list[Paragraph]) -> 
                     _walk(page, body, first_line + token.map[0] + offset, found)
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """The prose paragraphs of a MyST page's ``text``, in page order."""
-    page = _Page(text)
+def paragraphs(text: str, name: str = "the page") -> list[Paragraph]:
+    """The prose paragraphs of a MyST page's ``text``, in page order.
+
+    ``name`` (the page's path) is what an error about the page calls it.
+    """
+    page = _Page(text, str(name))
     found: list[Paragraph] = []
     _walk(page, text, 0, found)
     return found
 
 
-def word_count(text: str) -> int:
+def word_count(text: str, name: str = "the page") -> int:
     """How many words of prose a MyST page's ``text`` has."""
-    return sum(paragraph.words() for paragraph in paragraphs(text))
+    return sum(paragraph.words() for paragraph in paragraphs(text, name))
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the project when it is inside it, for messages."""
+    return str(path.relative_to(paths.ROOT) if path.is_relative_to(paths.ROOT) else path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -356,12 +369,12 @@ def main(argv: list[str] | None = None) -> int:
     for page in pages:
         text = page.read_text(encoding="utf-8")
         if args.show:
-            for paragraph in paragraphs(text):
+            for paragraph in paragraphs(text, page):
                 shown = paragraph.view().text.replace("\0", "·").replace("\n", " ")
                 print(f"{page.name}:{paragraph.line}: {shown}")
-        counts.append((word_count(text), page))
+        counts.append((word_count(text, page), page))
     for count, page in sorted(counts, key=lambda item: -item[0]):
-        print(f"{count:6,}  {page.relative_to(paths.ROOT)}")
+        print(f"{count:6,}  {shown_path(page)}")
     return 0
 
 

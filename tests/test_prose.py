@@ -151,8 +151,8 @@ def test_the_prose_of_every_page_lines_up_with_its_text(page):
 
 
 def test_a_page_the_parser_cannot_line_up_is_an_error():
-    with pytest.raises(prose.ProseError, match="line ends"):
-        prose.paragraphs("Windows\r\nline ends.\r\n")
+    with pytest.raises(prose.ProseError, match="book/x.md has carriage returns"):
+        prose.paragraphs("Windows\r\nline ends.\r\n", "book/x.md")
 
 
 #: Tokens that only mark up running text: the pieces of prose are found without them.

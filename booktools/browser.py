@@ -15,6 +15,8 @@ Playwright for Python (no browser download: Playwright is pointed at
 
 For pages that need more control (a context kept open, an init script),
 ``collect_errors`` and ``watch_requests`` are the pieces ``opened_page`` uses.
+``site_in_chromium`` does the usual set-up of a module's tests in one step: the
+built site served, Chromium launched, axe-core present.
 
 Everything here is general; nothing knows about a particular page.
 """
@@ -239,6 +241,30 @@ def opened_page(browser, url: str, color_scheme: str = "light", **options) -> It
 
 #: axe-core, from npm (package.json; `make test` runs npm ci).
 AXE = paths.NODE_MODULES / "axe-core" / "axe.min.js"
+
+
+@contextlib.contextmanager
+def site_in_chromium(directory: Path = paths.HTML) -> Iterator[tuple[object, str]]:
+    """Chromium, and the built site in ``directory`` served: yields (browser, base URL).
+
+    Skips the calling test when Chromium or Playwright is missing (fails under
+    CI), and fails it when the site has not been built or axe-core is missing.
+    """
+    import pytest
+
+    chromium_or_skip()
+    if not (Path(directory) / "index.html").is_file():
+        pytest.fail(f"{directory} holds no built site: run `make book` first")
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    with serve(directory) as base_url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser, base_url
+        finally:
+            browser.close()
 
 
 def axe_violations(page, rules=None) -> list[str]:

@@ -41,14 +41,7 @@ from pathlib import Path
 import pytest
 
 from booktools import extract_tests, page_budget, paths
-from booktools.browser import (
-    AXE,
-    axe_violations,
-    chromium_or_skip,
-    launch_chromium,
-    opened_page,
-    serve,
-)
+from booktools.browser import axe_violations, opened_page, serve, site_in_chromium
 
 HTML = paths.HTML
 PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()] + [
@@ -63,19 +56,8 @@ FACTS: dict[str, page_budget.PageFacts] = {}
 
 @pytest.fixture(scope="module")
 def site():
-    chromium_or_skip()
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"{HTML} holds no built site: run `make book` first")
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with serve(HTML) as base_url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser, base_url
-        finally:
-            browser.close()
+    with site_in_chromium(HTML) as (browser, base_url):
+        yield browser, base_url
     write_weights()
 
 

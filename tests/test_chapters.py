@@ -202,6 +202,31 @@ def compiling(ns):
     assert ns["refused"]
 
 
+def cross_entropy(ns):
+    assert_part_one_classifier(ns["model"])
+    probabilities, y = ns["probabilities"], ns["y_batch"]
+    batch = len(y)
+    # the mean loss is minus the log of the labels' likelihood, divided by N
+    assert abs(-np.log(ns["likelihood"]) / batch - ns["loss"]) < 1e-4
+    # the gradient with respect to the scores is (p - y) / B, checked by GradientTape
+    one_hot = np.eye(10)[y]
+    np.testing.assert_allclose(ns["gradient"], (probabilities - one_hot) / batch, atol=1e-7)
+    # the cross-entropy's gradient does not fade for confident mistakes; the squared error's does
+    p_c, fade = ns["p_correct"], ns["fade"]
+    np.testing.assert_allclose(fade["cross-entropy"], 1 - p_c, rtol=1e-3, atol=1e-6)
+    mistake = p_c < 1e-4
+    assert fade["cross-entropy"][mistake].min() > 0.99 > 1e-3 > fade["squared error"][mistake].max()
+    assert ns["push"]["squared error"] < 1e-6 * ns["push"]["cross-entropy"]
+    # from the scores and in evaluate: the true loss; from probabilities: clipped at -log(eps)
+    values = list(ns["ways"].values())
+    assert abs(values[0] - values[1]) < 1e-3 * values[0]
+    assert values[2] <= -np.log(ns["epsilon"]) + 1e-3 < values[0] and np.isinf(values[3])
+    # exercises: log-sum-exp keeps large scores finite; mistakes get the large gradients
+    assert np.isnan(ns["naive_loss"])
+    assert abs(ns["shifted_loss"] - (10 + np.log1p(np.exp(-1.0) + np.exp(-10.0)))) < 1e-4
+    assert ns["sizes"][~ns["right"]].min() >= 0.5
+
+
 def training(ns):
     assert_part_one_classifier(ns["model"])
     assert ns["n_params"] == 101_770
@@ -541,6 +566,7 @@ CLAIMS = {
     "book/layers.md": layers,
     "book/dropout-softmax.md": dropout_softmax,
     "book/compiling.md": compiling,
+    "book/cross-entropy.md": cross_entropy,
     "book/training.md": training,
     "book/training-classifier.md": training_classifier,
     "book/evaluation.md": evaluation,

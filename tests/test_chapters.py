@@ -43,6 +43,11 @@ def mnist(ns):
     # the preprocessing the chapter describes: float32 in [0, 1]
     assert ns["x_train"].dtype == np.float32
     assert ns["x_train"].min() == 0.0 and ns["x_train"].max() == 1.0
+    # unscaled pixels: a huge loss from the scores, which Keras's clipped loss hides
+    cap = -np.log(1e-7)
+    assert (
+        ns["loss_raw"] > 5 * cap > ns["loss_capped"] and abs(ns["loss_scaled"] - np.log(10)) < 0.3
+    )
 
 
 def first_classifier(ns):

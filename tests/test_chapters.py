@@ -104,6 +104,10 @@ def neuron_training(ns):
     assert abs(ns["data_intercept"] - data_intercept) < 1e-9
     assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
     assert abs(ns["linear_bias"] - ns["data_intercept"]) < 0.02
+    # the weight after every update: Adam's steps at most about one learning rate (0.01)
+    path = np.asarray(ns["weight_path"])
+    assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]
+    assert np.abs(np.diff(path)).max() < 1.05 * 0.01
 
 
 def activations(ns):

@@ -162,6 +162,9 @@ def layers(ns):
     # exercise: 256 hidden neurons give 203,530 parameters, 10 fewer than 2 x 101,770
     wide = ns["wide"].count_params()
     assert wide == (784 * 256 + 256) + (256 * 10 + 10) == 203_530 == 2 * 101_770 - 10
+    # shuffled pixels: the same network, its kernel's rows rearranged, the same answers
+    assert ns["kernel_gap"] < 1e-4
+    assert np.mean(ns["answers"] != ns["answers_shuffled"]) <= 0.001
 
 
 def dropout_softmax(ns):

@@ -215,6 +215,10 @@ def compiling(ns):
     assert abs(ns["untrained_loss"] - np.log(10)) < 0.3
     assert ns["untrained_accuracy"] < 0.3
     assert ns["refused"]
+    # "accuracy" means the sparse categorical accuracy for integer labels, categorical for one-hot
+    keras = ns["keras"]
+    assert isinstance(ns["accuracy_metric"], keras.metrics.SparseCategoricalAccuracy)
+    assert type(ns["one_hot_metric"]) is keras.metrics.CategoricalAccuracy
 
 
 def cross_entropy(ns):

@@ -261,6 +261,8 @@ def training(ns):
     # exercises: 0.1 converges more slowly; 1.0 is beyond 2 / curvature and diverges
     assert ns["steps_small_rate"] > ns["n_steps"]
     assert 2 / steep < 1.0 and ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
+    # the chain rule on the tanh neuron agrees with GradientTape
+    assert abs(ns["chain_w"] - ns["tape_w"]) < 1e-5 and abs(ns["chain_b"] - ns["tape_b"]) < 1e-5
 
 
 def training_classifier(ns):

@@ -280,6 +280,9 @@ def training_classifier(ns):
     assert ns["row_by_row"] > 2 * ns["at_once"]
     # exercise: validation below training, most of all in the first epoch
     assert ns["gaps"].argmax() == 0 and np.all(ns["gaps"] > 0)
+    split = ns["split"]
+    assert split["timing"].to_numpy().argmax() == 0 and (split["dropout"] > 0).all()
+    assert split["timing"].iloc[-1] < split["dropout"].iloc[-1]
 
 
 def evaluation(ns):

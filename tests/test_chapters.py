@@ -309,6 +309,10 @@ def evaluation(ns):
     assert predictions[worst] != y_test[worst]
     assert ns["confidence"][worst] == ns["confidence"][ns["mistakes"]].max()
     assert ns["fit_results"]["accuracy"] > results["accuracy"]
+    # the linear baseline over three seeds, below the classifier's one run on validation images
+    linear = ns["linear_runs"]
+    assert len(linear) == 3 and (linear["validation"] > 0.9).all()
+    assert linear["validation"].max() < ns["history"]["val_accuracy"][-1]
 
 
 def from_scratch(ns):

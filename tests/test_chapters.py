@@ -43,6 +43,11 @@ def mnist(ns):
     # the preprocessing the chapter describes: float32 in [0, 1]
     assert ns["x_train"].dtype == np.float32
     assert ns["x_train"].min() == 0.0 and ns["x_train"].max() == 1.0
+    # unscaled pixels: a huge loss from the scores, which Keras's clipped loss hides
+    cap = -np.log(1e-7)
+    assert (
+        ns["loss_raw"] > 5 * cap > ns["loss_capped"] and abs(ns["loss_scaled"] - np.log(10)) < 0.3
+    )
 
 
 def first_classifier(ns):
@@ -70,6 +75,9 @@ def neurons(ns):
     assert abs(ns["three_sum"] - (-0.4)) < 1e-12
     assert abs(ns["three_output"] - np.tanh(-0.4)) < 1e-6
     assert tuple(ns["three"].layers[0].kernel.shape) == (3, 1) and ns["three"].count_params() == 4
+    # He's variance 2 / n_in against Glorot's 2 / (n_in + n_out), on a 784 x 128 kernel
+    assert abs(np.var(ns["he_draw"]) * 784 / 2 - 1) < 0.02
+    assert abs(np.var(ns["glorot_draw"]) * (784 + 128) / 2 - 1) < 0.02
 
 
 def neuron_training(ns):
@@ -96,6 +104,10 @@ def neuron_training(ns):
     assert abs(ns["data_intercept"] - data_intercept) < 1e-9
     assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
     assert abs(ns["linear_bias"] - ns["data_intercept"]) < 0.02
+    # the weight after every update: Adam's steps at most about one learning rate (0.01)
+    path = np.asarray(ns["weight_path"])
+    assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]
+    assert np.abs(np.diff(path)).max() < 1.05 * 0.01
 
 
 def activations(ns):
@@ -150,6 +162,9 @@ def layers(ns):
     # exercise: 256 hidden neurons give 203,530 parameters, 10 fewer than 2 x 101,770
     wide = ns["wide"].count_params()
     assert wide == (784 * 256 + 256) + (256 * 10 + 10) == 203_530 == 2 * 101_770 - 10
+    # shuffled pixels: the same network, its kernel's rows rearranged, the same answers
+    assert ns["kernel_gap"] < 1e-4
+    assert np.mean(ns["answers"] != ns["answers_shuffled"]) <= 0.001
 
 
 def dropout_softmax(ns):
@@ -200,6 +215,35 @@ def compiling(ns):
     assert abs(ns["untrained_loss"] - np.log(10)) < 0.3
     assert ns["untrained_accuracy"] < 0.3
     assert ns["refused"]
+    # "accuracy" means the sparse categorical accuracy for integer labels, categorical for one-hot
+    keras = ns["keras"]
+    assert isinstance(ns["accuracy_metric"], keras.metrics.SparseCategoricalAccuracy)
+    assert type(ns["one_hot_metric"]) is keras.metrics.CategoricalAccuracy
+
+
+def cross_entropy(ns):
+    assert_part_one_classifier(ns["model"])
+    probabilities, y = ns["probabilities"], ns["y_batch"]
+    batch = len(y)
+    # the mean loss is minus the log of the labels' likelihood, divided by N
+    assert abs(-np.log(ns["likelihood"]) / batch - ns["loss"]) < 1e-4
+    # the gradient with respect to the scores is (p - y) / B, checked by GradientTape
+    one_hot = np.eye(10)[y]
+    np.testing.assert_allclose(ns["gradient"], (probabilities - one_hot) / batch, atol=1e-7)
+    # the cross-entropy's gradient does not fade for confident mistakes; the squared error's does
+    p_c, fade = ns["p_correct"], ns["fade"]
+    np.testing.assert_allclose(fade["cross-entropy"], 1 - p_c, rtol=1e-3, atol=1e-6)
+    mistake = p_c < 1e-4
+    assert fade["cross-entropy"][mistake].min() > 0.99 > 1e-3 > fade["squared error"][mistake].max()
+    assert ns["push"]["squared error"] < 1e-6 * ns["push"]["cross-entropy"]
+    # from the scores and in evaluate: the true loss; from probabilities: clipped at -log(eps)
+    values = list(ns["ways"].values())
+    assert abs(values[0] - values[1]) < 1e-3 * values[0]
+    assert values[2] <= -np.log(ns["epsilon"]) + 1e-3 < values[0] and np.isinf(values[3])
+    # exercises: log-sum-exp keeps large scores finite; mistakes get the large gradients
+    assert np.isnan(ns["naive_loss"])
+    assert abs(ns["shifted_loss"] - (10 + np.log1p(np.exp(-1.0) + np.exp(-10.0)))) < 1e-4
+    assert ns["sizes"][~ns["right"]].min() >= 0.5
 
 
 def training(ns):
@@ -217,6 +261,8 @@ def training(ns):
     # exercises: 0.1 converges more slowly; 1.0 is beyond 2 / curvature and diverges
     assert ns["steps_small_rate"] > ns["n_steps"]
     assert 2 / steep < 1.0 and ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
+    # the chain rule on the tanh neuron agrees with GradientTape
+    assert abs(ns["chain_w"] - ns["tape_w"]) < 1e-5 and abs(ns["chain_b"] - ns["tape_b"]) < 1e-5
 
 
 def training_classifier(ns):
@@ -234,6 +280,9 @@ def training_classifier(ns):
     assert ns["row_by_row"] > 2 * ns["at_once"]
     # exercise: validation below training, most of all in the first epoch
     assert ns["gaps"].argmax() == 0 and np.all(ns["gaps"] > 0)
+    split = ns["split"]
+    assert split["timing"].to_numpy().argmax() == 0 and (split["dropout"] > 0).all()
+    assert split["timing"].iloc[-1] < split["dropout"].iloc[-1]
 
 
 def evaluation(ns):
@@ -260,6 +309,10 @@ def evaluation(ns):
     assert predictions[worst] != y_test[worst]
     assert ns["confidence"][worst] == ns["confidence"][ns["mistakes"]].max()
     assert ns["fit_results"]["accuracy"] > results["accuracy"]
+    # the linear baseline over three seeds, below the classifier's one run on validation images
+    linear = ns["linear_runs"]
+    assert len(linear) == 3 and (linear["validation"] > 0.9).all()
+    assert linear["validation"].max() < ns["history"]["val_accuracy"][-1]
 
 
 def from_scratch(ns):
@@ -541,6 +594,7 @@ CLAIMS = {
     "book/layers.md": layers,
     "book/dropout-softmax.md": dropout_softmax,
     "book/compiling.md": compiling,
+    "book/cross-entropy.md": cross_entropy,
     "book/training.md": training,
     "book/training-classifier.md": training_classifier,
     "book/evaluation.md": evaluation,

@@ -21,7 +21,7 @@ from booktools import extract_tests
 TAG = "library:"
 #: Modules whose every function a chapter must show: the models the book teaches, and
 #: the numpy network of the from-scratch pages.
-SHOWN_IN_FULL = ("handwriting.models", "handwriting.scratch")
+SHOWN_IN_FULL = ("handwriting.models", "handwriting.scratch", "handwriting.baselines")
 
 
 def library_cells():

@@ -277,7 +277,7 @@ def training_classifier(ns):
     assert np.all(np.diff(history["loss"]) < 0)
     assert history["val_accuracy"][-1] >= 0.97
     # a block of 64 images is multiplied faster at once than row by row
-    assert ns["row_by_row"] > 2 * ns["at_once"]
+    assert ns["row_by_row"] > 1.5 * ns["at_once"]
     # exercise: validation below training, most of all in the first epoch
     assert ns["gaps"].argmax() == 0 and np.all(ns["gaps"] > 0)
     split = ns["split"]

@@ -18,7 +18,7 @@ What the EPUB needs besides (``epub`` builder only):
 
 - sphinx-book-theme's page handlers are for its own HTML pages: its launch
   buttons handler crashes on EPUB pages (whose theme is Sphinx's ``epub``),
-  and the others, like the notebooks of the side bar (book_notebooks.py),
+  and the others, like the notebooks of the side bar (booktools/sphinx/notebooks.py),
   have nothing to do there, so they are disconnected;
 - mathematics as SVG pictures made by ``sphinx.ext.imgmath`` (e-readers run
   no JavaScript, so MathJax cannot typeset there), chosen by
@@ -231,7 +231,7 @@ def setup_latex(app: Sphinx) -> None:
 #: copy of MathJax into the site's files once a build has finished (left in the
 #: EPUB's folder, it would be in the next EPUB).
 WEB_ONLY_HANDLERS = {
-    "html-page-context": ("sphinx_book_theme", "pydata_sphinx_theme", "book_notebooks"),
+    "html-page-context": ("sphinx_book_theme", "pydata_sphinx_theme", "booktools.sphinx.notebooks"),
     "build-finished": ("sphinx-mathjax-offline",),
 }
 
@@ -240,7 +240,7 @@ def disconnect_web_only_handlers(app: Sphinx) -> None:
     for event, modules in WEB_ONLY_HANDLERS.items():
         for listener in list(app.events.listeners[event]):
             module = getattr(listener.handler, "__module__", "") or ""
-            if module.split(".")[0] in modules:
+            if any(module == name or module.startswith(name + ".") for name in modules):
                 app.disconnect(listener.id)
 
 

@@ -73,7 +73,7 @@ def test_the_parts_of_the_toc_are_parts_of_the_pdf(text):
     numerals = ["I", "II", "III", "IV", "V", "VI"]
     parts = [
         c for c in captions if c != "Back matter"
-    ]  # book/_ext/book_latex.py makes no part of it
+    ]  # booktools/sphinx/pdf.py makes no part of it
     assert parts
     position = 0
     for numeral, caption in zip(numerals, parts):

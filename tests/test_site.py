@@ -187,7 +187,7 @@ def test_previous_and_next_links_follow_the_table_of_contents():
                 assert link is None, f"{relative}: {selector} leads outside the book"
 
 
-# Findable, light and dated: what book/_ext/book_site.py, book_icons.py and
+# Findable, light and dated: what booktools/sphinx/seo.py, book_icons.py and
 # book_figures.py add to every page, and the files a search engine asks for.
 
 

@@ -5,7 +5,6 @@ so these tests read the site the build just wrote.
 """
 
 import re
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,9 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from booktools import extract_tests, paths
-
-sys.path.insert(0, str(paths.ROOT / "book" / "_ext"))
-import book_speed  # noqa: E402 - the build's own extension, from book/_ext
+from booktools.sphinx import moved_data
 
 HTML = paths.HTML
 PAGES = [path.with_suffix(".html") for path in extract_tests.toc_files()]
@@ -187,8 +184,8 @@ def test_previous_and_next_links_follow_the_table_of_contents():
                 assert link is None, f"{relative}: {selector} leads outside the book"
 
 
-# Findable, light and dated: what booktools/sphinx/seo.py, book_icons.py and
-# book_figures.py add to every page, and the files a search engine asks for.
+# Findable, light and dated: what booktools/sphinx/seo.py, icons.py and
+# figures.py add to every page, and the files a search engine asks for.
 
 
 def site_url() -> str:
@@ -250,43 +247,13 @@ def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
 
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_keeps_its_large_data_in_files_of_their_own(relative):
-    """book_speed moved every base64 PNG and every large JSON element out of the page."""
+    """The moved-data step moved every base64 PNG and every large JSON element out of the page."""
     text = (HTML / relative).read_text(encoding="utf-8")
     assert "data:image/png;base64," not in text, f"{relative}: a PNG is still written in"
     for element in page(relative).select('script[type="application/json"]'):
-        assert len(element.get_text()) <= book_speed.MIN_MOVED, f"{relative}: {element.get('id')}"
+        assert len(element.get_text()) <= moved_data.MIN_MOVED, f"{relative}: {element.get('id')}"
         if element.get("src"):
             assert (HTML / relative).parent.joinpath(element["src"]).resolve().is_file()
-
-
-def test_moving_data_out_writes_files_named_by_content_and_deletes_the_unnamed(tmp_path):
-    import base64
-
-    site = tmp_path / "html"
-    page_path = site / "book" / "a.html"
-    page_path.parent.mkdir(parents=True)
-    png = base64.b64encode(b"\x89PNG not really").decode("ascii")
-    data = "[" + "1," * book_speed.MIN_MOVED + "1]"
-    text = (
-        f'<img src="data:image/png;base64,{png}">'
-        f'<script type="application/json" id="numbers" data-x="1">{data}</script>'
-        '<script type="application/json" id="small">[1]</script>'
-    )
-    moved = book_speed.move_data_out(text, page_path, site)
-    soup = BeautifulSoup(moved, "html.parser")
-    frame = page_path.parent / soup.img["src"]
-    assert soup.img["src"].startswith("../_images/inline-") and frame.read_bytes().startswith(
-        b"\x89PNG"
-    )
-    numbers = soup.find(id="numbers")
-    assert numbers.get_text() == "" and numbers["data-x"] == "1"
-    assert (page_path.parent / numbers["src"]).read_text() == data
-    assert soup.find(id="small").get_text() == "[1]", "small data stays in the page"
-    assert book_speed.move_data_out(moved, page_path, site) == moved, "moving twice changes nothing"
-    stale = site / "_static" / "data" / "numbers-0000000000000000.json"
-    stale.write_text("[]")
-    book_speed.delete_unnamed_files(site, [moved])
-    assert not stale.exists() and frame.exists() and (page_path.parent / numbers["src"]).exists()
 
 
 def test_sitemap_robots_and_404_page():

@@ -55,23 +55,11 @@ def depart_hidden_cell(self, node: HideCodeCellNode) -> None:
     self.body.append("</details>\n")
 
 
-def loads_mathjax(script) -> bool:
-    """Whether a page script is MathJax itself or its inline configuration."""
-    body = getattr(script, "attributes", {}).get("body", "")
-    return "mathjax" in f"{script} {body}".lower()
-
-
 def repair_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The bibliography's entries as list items (docutils 0.21.2); no MathJax without maths."""
+    """The bibliography's entries as list items (docutils 0.21.2)."""
     body = context.get("body")
-    if not body:
-        return
-    if 'role="list" class="citation-list"' in body:
+    if body and 'role="list" class="citation-list"' in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
-    if 'class="math' not in body and "script_files" in context:
-        context["script_files"] = [
-            script for script in context["script_files"] if not loads_mathjax(script)
-        ]
 
 
 SHARED_IDS = (["exercise-content"], ["solution-content"])

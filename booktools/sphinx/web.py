@@ -1,0 +1,129 @@
+"""The web site's pages, made light and fast in two places, and only two.
+
+1. While Sphinx renders a page, :func:`edit_page` (``html-page-context``) edits the
+   page's list of scripts, which its template then writes: every external script is
+   deferred, and MathJax's are left out of every page when the build typesets the
+   mathematics itself (Node.js is there) and of pages without mathematics otherwise.
+2. Once the HTML builder has written every page, :func:`finish_site`
+   (``build-finished``) reads each page once, applies :data:`STEPS` in that order,
+   and writes each page it changed once. Each step is a module of this package with
+   a ``finish(site)`` function that edits ``site.pages`` (and may write site files).
+
+Both run for the HTML builder only (``builder.name == "html"``): the EPUB builder's
+format is html too, but Sphinx 7.4 packs the EPUB before ``build-finished``, so a
+finishing pass there would change files that never reach the book, and the EPUB's
+pages carry no script at all (booktools/sphinx/epub.py).
+
+The page context's scripts are Sphinx 7.4.7's private ``_JavaScript`` objects, copied
+here with a ``defer`` attribute: a patch, listed in booktools/sphinx/patches.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ConfigError
+
+from booktools.sphinx import figures, head, icons, maths, moved_data
+
+
+@dataclass
+class Site:
+    """The written web site while it is finished: every page's text, read once."""
+
+    outdir: Path
+    pages: dict[Path, str] = field(default_factory=dict)
+
+
+#: The finishing pass, in order. The order matters where a step acts on another's work:
+#: the moved-data step turns an animation's base64 frames into files of _images, which
+#: the figures step then compresses and sizes; the others act on parts no other touches.
+STEPS: tuple[tuple[str, Callable[[Site], None]], ...] = (
+    ("moved data", moved_data.finish),
+    ("figures", figures.finish),
+    ("head", head.finish),
+    ("icons", icons.finish),
+    ("maths", maths.finish),
+)
+
+
+def site_pages(outdir: Path) -> list[Path]:
+    """The site's pages: every HTML file but the theme's templates in _static."""
+    return sorted(
+        page for page in outdir.rglob("*.html") if "_static" not in page.relative_to(outdir).parts
+    )
+
+
+def finish(outdir: Path, steps=STEPS) -> list[Path]:
+    """Read every page once, apply ``steps`` in order, write each changed page once.
+
+    Returns the pages written.
+    """
+    site = Site(outdir, {page: page.read_text(encoding="utf-8") for page in site_pages(outdir)})
+    written = dict(site.pages)
+    for _, step in steps:
+        step(site)
+    changed = [page for page, text in site.pages.items() if text != written[page]]
+    for page in changed:
+        page.write_text(site.pages[page], encoding="utf-8")
+    return changed
+
+
+def finish_site(app: Sphinx, exception) -> None:
+    if exception is None and app.builder.name == "html":
+        finish(Path(app.outdir))
+
+
+# --- while a page is rendered -----------------------------------------------------------
+
+
+def loads_mathjax(script) -> bool:
+    """Whether a page script is MathJax itself or its inline configuration."""
+    body = getattr(script, "attributes", {}).get("body", "")
+    return "mathjax" in f"{getattr(script, 'filename', script)} {body}".lower()
+
+
+def deferred(script):
+    """The script, deferred if it is an external one that would block the page."""
+    attributes = getattr(script, "attributes", None)
+    if attributes is None or not getattr(script, "filename", None):
+        return script  # inline: it runs where it stands, before the deferred ones
+    if {"defer", "async"} & set(attributes) or attributes.get("type") == "module":
+        return script
+    return type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
+
+
+def edit_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The page's scripts: deferred, and no MathJax where nothing needs it."""
+    if app.builder.name != "html" or "script_files" not in context:
+        return
+    body = context.get("body") or ""
+    without_mathjax = maths.mathjax() is not None or 'class="math' not in body
+    context["script_files"] = [
+        deferred(script)
+        for script in context["script_files"]
+        if not (without_mathjax and loads_mathjax(script))
+    ]
+
+
+def check_config(app: Sphinx, config) -> None:
+    """Options the finishing pass cannot honour fail the build before it starts."""
+    if (config.html_theme_options or {}).get("search_as_you_type"):
+        raise ConfigError(
+            "_config.yml: search_as_you_type needs the search index on every page, which "
+            "booktools/sphinx/head.py leaves out; turn it off (html_theme_options)"
+        )
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("config-inited", check_config)
+    # After Sphinx's MathJax support (priority 500) has added its scripts to the page.
+    app.connect("html-page-context", edit_page, priority=900)
+    # Last, after the other extensions' build-finished handlers (priority 500).
+    app.connect("build-finished", finish_site, priority=900)
+    # After the theme's style sheets, so that its @font-face rules are overridden.
+    app.add_css_file(icons.STYLESHEET, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

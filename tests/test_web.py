@@ -213,6 +213,11 @@ def test_the_page_context_defers_scripts_and_drops_mathjax_where_unneeded(monkey
     assert [s.filename for s in edited] == ["_static/doctools.js", "", "_static/copybutton.js"]
     assert edited[0].attributes == {"defer": "defer"} and edited[0].priority == 200
     assert edited[1] == scripts[1] and edited[2] == scripts[2], "inline and async stay as they are"
+    doubled = [*scripts, _JavaScript(None, body="var x = 1;")]  # Sphinx 7.4: None and ""
+    options = _JavaScript(None, body="DOCUMENTATION_OPTIONS.pagename = 'a';")
+    context = {"body": "<p>x</p>", "script_files": [*doubled, options]}
+    web.edit_page(app, "book/a", "page.html", context, None)
+    assert [s.attributes.get("body") for s in context["script_files"]] == [None, "var x = 1;", None]
     context = {"body": '<span class="math">x</span>', "script_files": list(scripts)}
     web.edit_page(app, "book/b", "page.html", context, None)
     assert any("mathjax" in s.filename for s in context["script_files"]), "maths needs MathJax"

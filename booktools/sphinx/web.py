@@ -1,9 +1,10 @@
 """The web site's pages, made light and fast in two places, and only two.
 
 1. While Sphinx renders a page, :func:`edit_page` (``html-page-context``) edits the
-   page's list of scripts, which its template then writes: every external script is
-   deferred, and MathJax's are left out of every page when the build typesets the
-   mathematics itself (Node.js is there) and of pages without mathematics otherwise.
+   page's list of scripts, which its template then writes: each script once, every
+   external one deferred, none that the page does not need (MathJax's are left out
+   of every page when the build typesets the mathematics itself, Node.js being
+   there, and of pages without mathematics otherwise).
 2. Once the HTML builder has written every page, :func:`finish_site`
    (``build-finished``) reads each page once, applies :data:`STEPS` in that order,
    and writes each page it changed once. Each step is a module of this package with
@@ -15,7 +16,9 @@ finishing pass there would change files that never reach the book, and the EPUB'
 pages carry no script at all (booktools/sphinx/epub.py).
 
 The page context's scripts are Sphinx 7.4.7's private ``_JavaScript`` objects, copied
-here with a ``defer`` attribute: a patch, listed in booktools/sphinx/patches.py.
+here with a ``defer`` attribute, and the handler repairs what Sphinx 7.4.7 and
+pydata-sphinx-theme 0.17.1 get wrong there (:func:`edit_page`): patches, listed in
+booktools/sphinx/patches.py.
 """
 
 from __future__ import annotations
@@ -96,17 +99,45 @@ def deferred(script):
     return type(script)(script.filename, priority=script.priority, **attributes, defer="defer")
 
 
+def identity(script) -> tuple:
+    """What makes two scripts the same: their file (None and "" alike) and attributes."""
+    attributes = getattr(script, "attributes", {})
+    return str(getattr(script, "filename", script) or ""), tuple(sorted(attributes.items()))
+
+
+def sets_page_options(script) -> bool:
+    """Whether a script is an inline one that sets DOCUMENTATION_OPTIONS for the page."""
+    body = getattr(script, "attributes", {}).get("body", "")
+    return body.lstrip().startswith("DOCUMENTATION_OPTIONS.")
+
+
 def edit_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The page's scripts: deferred, and no MathJax where nothing needs it."""
+    """The page's scripts: each once, deferred, and none that the page does not need.
+
+    - Sphinx 7.4.7 adds the inline script of an extension that registers it after
+      the builder starts twice (once as None, once as ""), sphinx-togglebutton's
+      among them (https://github.com/sphinx-doc/sphinx/pull/13402): each goes once.
+    - pydata-sphinx-theme 0.17.1 sets DOCUMENTATION_OPTIONS.pagename and
+      .search_as_you_type inline, for its version switcher and search-as-you-type,
+      which the book uses neither of; documentation_options.js, which defines
+      DOCUMENTATION_OPTIONS, is deferred, so they would fail before it runs: they go.
+    - MathJax's scripts go where nothing needs them: from every page when the
+      build typesets the mathematics (booktools/sphinx/maths.py), else from pages
+      without mathematics.
+    """
     if app.builder.name != "html" or "script_files" not in context:
         return
     body = context.get("body") or ""
     without_mathjax = maths.mathjax() is not None or 'class="math' not in body
-    context["script_files"] = [
-        deferred(script)
-        for script in context["script_files"]
-        if not (without_mathjax and loads_mathjax(script))
-    ]
+    kept, seen = [], set()
+    for script in context["script_files"]:
+        if identity(script) in seen or sets_page_options(script):
+            continue
+        if without_mathjax and loads_mathjax(script):
+            continue
+        seen.add(identity(script))
+        kept.append(deferred(script))
+    context["script_files"] = kept
 
 
 def check_config(app: Sphinx, config) -> None:

@@ -21,6 +21,8 @@ from booktools.paths import BUILD, ROOT
 COPY_IGNORE = shutil.ignore_patterns(
     "_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb"
 )
+#: myst-nb 1.4.0's log line for a chapter it executed (booktools/sphinx/patches.py): a
+#: rewording would make the builds that expect no execution pass vacuously.
 EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
 
 

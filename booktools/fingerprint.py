@@ -1,7 +1,8 @@
 """Re-execute a chapter when anything it runs changes, not only its cells.
 
 jupyter-cache, which myst-nb uses to execute the chapters once and keep their
-outputs, keys a notebook by the text of its code cells alone. A change to a
+outputs, keys a notebook by the text of its code cells alone (jupyter-cache 1.0.1,
+the version this was checked against: booktools/sphinx/patches.py). A change to a
 helper in ``handwriting/``, to a pinned version in ``requirements.txt`` or to
 the MNIST file would leave every page showing outputs of the old code. This
 Sphinx extension closes that gap. Before myst-nb reads a chapter (Sphinx's

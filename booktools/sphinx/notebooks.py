@@ -67,6 +67,7 @@ def write_notebook(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 def launch_notebook(context: dict, pagename: str) -> None:
     """Make the launch buttons open ``<page>.ipynb`` where the theme wrote ``<page>.md``."""
+    # A patch of sphinx-book-theme 1.3.0's page context (booktools/sphinx/patches.py).
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
             continue

@@ -8,6 +8,8 @@ from booktools import extract_tests
 from booktools.extract_tests import CellFailure, ExtractionError
 from booktools.toc import TocError
 
+pytestmark = pytest.mark.unit
+
 HEADER = """\
 ---
 jupytext:

@@ -9,6 +9,8 @@ import pytest
 from booktools import fingerprint as fp
 from booktools import paths
 
+pytestmark = pytest.mark.unit
+
 
 def helpers_of(chapter: str) -> set[str]:
     text = (paths.BOOK / chapter).read_text(encoding="utf-8")

@@ -6,6 +6,8 @@ import pytest
 
 from booktools import publish_notebooks
 
+pytestmark = pytest.mark.unit
+
 
 def git(repo, *args):
     return subprocess.run(

@@ -5,6 +5,7 @@ so these tests read the site the build just wrote.
 """
 
 import re
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,19 +38,23 @@ DEBRIS = {
 }
 
 
+@cache
 def page(relative: Path) -> BeautifulSoup:
+    """A built page, parsed once for all the tests that read it."""
     path = HTML / relative
     if not path.is_file():
         pytest.fail(f"{path} is missing: build the book first (`make book`; `make test` does it)")
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_is_built_with_a_title(relative):
     soup = page(relative)
     assert soup.find("h1") is not None and soup.find("h1").get_text(strip=True)
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_cell_outputs_are_clean(relative):
     soup = page(relative)
@@ -62,6 +67,7 @@ def test_cell_outputs_are_clean(relative):
             assert match is None, f"{relative}: {what} in a cell output: {text[:300]!r}"
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_images_are_local_and_have_alt_text(relative):
     for image in page(relative).find_all("img"):
@@ -73,6 +79,7 @@ def test_images_are_local_and_have_alt_text(relative):
         assert image.get("alt", "").strip(), f"{relative}: image {source} has no alt text"
 
 
+@pytest.mark.unit
 def test_the_debris_patterns_catch_what_they_should():
     """The patterns above would catch the real thing (so the clean pass means something)."""
     samples = {
@@ -92,6 +99,7 @@ def test_the_debris_patterns_catch_what_they_should():
         assert not any(pattern.search(sample) for pattern in DEBRIS.values()), sample
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
 def test_each_chapter_offers_its_notebook_and_source(chapter):
     """The side bar links to the chapter as .ipynb (made from its source) and to its .md."""
@@ -122,6 +130,7 @@ def launch_settings():
     return url, org_repo, config["repository"]["branch"]
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
 def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     """Colab and Binder open book/<chapter>.ipynb from the launch branch, the notebook this build made."""
@@ -139,6 +148,7 @@ def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     assert (HTML / "_notebooks" / notebook).is_file()
 
 
+@pytest.mark.built
 def test_the_set_up_cell_installs_the_helpers_only_where_they_are_missing(monkeypatch):
     """On Colab the first cell pip-installs `handwriting` from the launch branch; here it does nothing."""
     import importlib.util
@@ -168,6 +178,7 @@ def test_the_set_up_cell_installs_the_helpers_only_where_they_are_missing(monkey
     assert installs == [f'install --quiet "handwriting @ git+{url}@{branch}"']
 
 
+@pytest.mark.built
 def test_previous_and_next_links_follow_the_table_of_contents():
     order = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()]
     for index, relative in enumerate(order):
@@ -202,6 +213,7 @@ def front_matter(relative: Path) -> dict:
     return yaml.safe_load(source.split("---\n")[1]) if source.startswith("---\n") else {}
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_has_its_description_canonical_url_and_social_tags(relative):
     soup = page(relative)
@@ -224,6 +236,7 @@ def test_page_has_its_description_canonical_url_and_social_tags(relative):
     assert icon is not None and (HTML / relative).parent.joinpath(icon["href"]).is_file()
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_shows_the_date_it_last_changed(relative):
     footer = page(relative).select_one(".footer-item .last-updated, p.last-updated")
@@ -231,6 +244,7 @@ def test_page_shows_the_date_it_last_changed(relative):
     assert re.search(r"\d{1,2} \w+ 20\d\d", footer.get_text()), footer.get_text()
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
     soup = page(relative)
@@ -245,6 +259,7 @@ def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
         assert (img.get("loading") == "lazy") == (index > 0), f"{relative}: {img['src']} loading"
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_keeps_its_large_data_in_files_of_their_own(relative):
     """The moved-data step moved every base64 PNG and every large JSON element out of the page."""
@@ -256,6 +271,7 @@ def test_page_keeps_its_large_data_in_files_of_their_own(relative):
             assert (HTML / relative).parent.joinpath(element["src"]).resolve().is_file()
 
 
+@pytest.mark.built
 def test_sitemap_robots_and_404_page():
     from xml.etree import ElementTree
 
@@ -274,6 +290,7 @@ def test_sitemap_robots_and_404_page():
     assert (HTML / "favicon.ico").is_file()
 
 
+@pytest.mark.unit
 def test_citation_file_is_valid_cff():
     """CITATION.cff has what Citation File Format 1.2.0 requires, and names this book."""
     import yaml
@@ -321,6 +338,7 @@ CFF_KEYS = {
 }
 
 
+@pytest.mark.unit
 def test_the_changelog_closes_the_back_matter():
     from booktools.extract_tests import toc_files
 

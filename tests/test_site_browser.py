@@ -41,6 +41,8 @@ from booktools.browser import (
     serve,
 )
 
+pytestmark = pytest.mark.browser
+
 HTML = paths.HTML
 PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()] + [
     "genindex.html",

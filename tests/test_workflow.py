@@ -13,6 +13,8 @@ import pytest
 from booktools import paths
 from booktools.optional import skip_or_fail
 
+pytestmark = pytest.mark.unit
+
 ROOT = paths.ROOT
 SCRIPT = ROOT / "scripts" / "lint_workflows.mjs"
 

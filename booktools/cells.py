@@ -3,7 +3,7 @@
 Every tool that reads a chapter's cells reads them with jupytext's MyST parser
 (markdown-it-py with MyST's block syntax), the parser myst-nb's own notebooks
 go through: the tests (booktools/extract_tests.py), the fingerprint
-(booktools/sphinx/fingerprint.py) and ruff below. :func:`code_cells` adds to
+(booktools/fingerprint.py) and ruff below. :func:`code_cells` adds to
 each cell the lines of the chapter it occupies, so that its code can be checked,
 marked and rewritten in place, leaving the prose and the cell options alone.
 

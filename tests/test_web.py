@@ -251,3 +251,28 @@ def test_the_finder_locates_elements_whatever_their_attributes_and_content():
     assert markup.splice("abcdef", [(4, 5, "E"), (0, 1, "A")]) == "AbcdEf"
     with pytest.raises(ValueError, match="overlapping"):
         markup.splice("abcdef", [(0, 3, ""), (2, 4, "")])
+
+
+def test_the_table_of_priorities_is_the_code_s():
+    """booktools/sphinx/__init__.py tables every handler connected with a priority."""
+    import ast
+    import re
+
+    import booktools.sphinx
+
+    folder = Path(booktools.sphinx.__file__).parent
+    connected = set()
+    for module in folder.glob("*.py"):
+        for call in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "connect":
+                priority = [k.value.value for k in call.keywords if k.arg == "priority"]
+                if priority:
+                    event, handler = call.args[0].value, ast.unparse(call.args[1])
+                    connected.add((event, f"{module.stem}.{handler}", priority[0]))
+    tabled = {
+        (event, handler, int(priority))
+        for event, handler, priority in re.findall(
+            r"^([a-z-]+)\s+``([\w.]+)``\s+(\d+)", booktools.sphinx.__doc__, re.M
+        )
+    }
+    assert connected == tabled, (connected - tabled, tabled - connected)

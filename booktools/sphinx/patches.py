@@ -251,6 +251,14 @@ PATCHES = (
         "myst-nb reports what it executed only in its log",
     ),
     Patch(
+        "jupytext",
+        "1.19.6",
+        "booktools/cells.py",
+        "code_cells reads a chapter with jupytext.myst's get_parser and read_fenced_cell, "
+        "the functions jupytext reads MyST notebooks with",
+        "jupytext reads a notebook's cells but says nowhere which lines of the file each occupies",
+    ),
+    Patch(
         "jupyter-cache",
         "1.0.1",
         "booktools/fingerprint.py",

@@ -16,6 +16,8 @@ from booktools import extract_tests, paths
 from booktools.optional import skip_or_fail
 from booktools.parts import part_name
 
+pytestmark = pytest.mark.built
+
 ROOT = paths.ROOT
 LATEX = paths.LATEX
 PDF = paths.PDF
@@ -73,7 +75,7 @@ def test_the_parts_of_the_toc_are_parts_of_the_pdf(text):
     numerals = ["I", "II", "III", "IV", "V", "VI"]
     parts = [
         c for c in captions if c != "Back matter"
-    ]  # book/_ext/book_latex.py makes no part of it
+    ]  # booktools/sphinx/pdf.py makes no part of it
     assert parts
     position = 0
     for numeral, caption in zip(numerals, parts):
@@ -101,7 +103,7 @@ def test_every_font_is_embedded(pdf):
     assert not not_embedded, not_embedded
 
 
-def test_no_glyph_is_missing():
+def test_no_glyph_is_missing(pdf):
     log = (LATEX / "handwriting-recognition.log").read_text(encoding="utf-8", errors="replace")
     missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log)))
     assert not missing, f"characters the PDF's fonts lack: {missing}"

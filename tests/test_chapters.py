@@ -288,11 +288,25 @@ def from_scratch(ns):
     assert abs(ns["loss"](log_p, y) - ns["untrained_loss"]) < 1e-6
     assert abs(ns["untrained_loss"] - math.log(10)) < 0.3
     # exercise 2: weights from [-1, 1] blow the signal up, from [-0.01, 0.01] shrink it
-    (a_big, z_big, loss_big, top_big, right_big) = ns["scales"]["big"]
-    (a_small, z_small, loss_small, _, _) = ns["scales"]["small"]
+    (a_big, z_big, loss_big, top_big, right_big, _) = ns["scales"]["big"]
+    (a_small, z_small, loss_small, _, right_small, grad_small) = ns["scales"]["small"]
     assert z_big > a_big > ns["spread_x"] > a_small > z_small
     assert loss_big > 5 * math.log(10) and top_big > 0.9 and right_big < 0.2
     assert abs(loss_small - math.log(10)) < 1e-3
+    # ... and the small weights' gradients with them; the big network is the small one scaled
+    assert grad_small < ns["scales"]["glorot"][5] / 10
+    assert right_big == right_small and abs(z_big / z_small / 1e4 - 1) < 1e-3
+    # He's initialisation keeps a deep ReLU stack's signal, Glorot's shrinks it both ways
+    (glorot_forward, glorot_backward), (he_forward, he_backward) = (
+        ns["stack"]["Glorot"],
+        ns["stack"]["He"],
+    )
+    assert (
+        glorot_forward[-1] < glorot_forward[0] / 10
+        and glorot_backward[0] < glorot_backward[-1] / 10
+    )
+    assert 1 / 1.5 < he_forward[-1] / he_forward[0] < 1.5
+    assert 1 / 1.5 < he_backward[0] / he_backward[-1] < 1.5
 
 
 def from_scratch_backprop(ns):

@@ -325,6 +325,11 @@ def from_scratch_backprop(ns):
     }
     # the backward pass costs about one forward pass in multiplications
     assert abs(ns["backward_ratio"] - 1) < 0.05
+    # training keeps A and H of every image of the batch; a batch of 512 outweighs the parameters
+    assert ns["cache_bytes"]["A"] == ns["cache_bytes"]["H"] == 128 * 128 * 4
+    assert ns["params_bytes"] == 101_770 * 4 < 512 * 2 * 128 * 4
+    # no nudge of the gradient check crossed a ReLU kink
+    assert ns["closest_to_kink"] > 1e-5
     # exercises: a symmetric start stays symmetric; the check flags a missing ReLU mask
     # in the hidden layer only
     assert ns["symmetric_spread"] < 1e-6 < 0.1 < ns["glorot_spread"]

@@ -480,6 +480,10 @@ def convnets(ns):
     # exercises: a convolution's parameters do not depend on the image; ReLU and pooling commute
     assert ns["photo_conv"].count_params() == 3 * 3 * 3 * 32 + 32
     assert np.array_equal(ns["relu_then_pool"], ns["pool_then_relu"])
+    # the output-size rule agrees with Keras's shapes, with and without padding and stride
+    assert len(ns["checked"]) >= 8
+    assert all(keras_side == rule for _, _, keras_side, rule in ns["checked"])
+    assert ns["output_size"](28, 3, 1, 1) == 28 and ns["output_size"](11, 2, 0, 2) == 5
 
 
 def convnets_plain(ns):

@@ -360,21 +360,38 @@ def from_scratch_training(ns):
 
 
 def training_dynamics(ns):
+    from handwriting.seeds import SEEDS, wins
+
     # the validation set is carved from the training data, never the test set
     assert len(ns["x_fit"]) == 54_000 and len(ns["x_val"]) == 6_000
     assert ns["x_val"].shape == (6_000, 28, 28)
-    # learning rate: the right one ends lowest; too small crawls; too large stalls
-    losses = {rate: np.array(h["loss"]) for rate, h in ns["rate_histories"].items()}
-    too_small, right, too_large = losses[1e-5], losses[1e-3], losses[1e-1]
-    assert right[-1] < too_small[-1] / 5 and right[-1] < too_large[-1] / 5
-    assert np.all(np.diff(too_small) < 0) and too_small[-1] > right[0]
-    assert too_large[-1] > too_large.min() and too_large.max() < np.log(10)
-    # too small: the weights barely moved; too large: many hidden ReLUs are dead
-    assert ns["moved"].max() < 0.2 * ns["initial_limit"]
-    assert ns["dead"][1e-1] > ns["dead"][1e-3] + 0.1
-    # exercises: Adam's first step moves a weight by at most the learning rate;
-    # the crawling run needs many more epochs
+    # five learning rates, a factor of 10 apart, three seeds each
+    runs = ns["rate_runs"]
+    assert list(dict.fromkeys(runs.index.get_level_values("setting"))) == [
+        "0.00001",
+        "0.0001",
+        "0.001",
+        "0.01",
+        "0.1",
+    ]
+    assert len(runs) == 5 * len(SEEDS)
+    best = ns["best_rate"]
+    for seed in SEEDS:  # too small crawls, the best rate ends lowest, too large stalls
+        small, right, large = (
+            np.array(runs.loc[(r, seed), "loss"]) for r in ("0.00001", best, "0.1")
+        )
+        assert right[-1] < small[-1] / 5 and right[-1] < large[-1] / 5
+        assert np.all(np.diff(small) < 0) and large[0] > np.log(10) > large[1:].max()
+        assert runs.loc[("0.1", seed), "dead"] > runs.loc[(best, seed), "dead"] + 0.1
+    # the choice: the lowest final validation loss, better than every other rate with every seed
+    final = runs["val_loss"].map(lambda losses: losses[-1]).to_frame("final")
+    assert best == final["final"].groupby(level="setting").mean().idxmin()
+    for other in {"0.00001", "0.0001", "0.001", "0.01", "0.1"} - {best}:
+        assert wins(final, "final", best, other, higher=False)
+    # exercises: Adam's first step moves a weight by at most the learning rate, and the
+    # weights that stay put are exactly those the forward pass gives no gradient
     assert ns["changes"].max() <= 1.0001e-3 and np.mean(ns["changes"] > 9e-4) > 0.3
+    assert ns["no_gradient"].shape == (784, 128) and ns["no_gradient"].any()
     assert ns["crawl_epochs"] > 1
 
 

@@ -109,7 +109,7 @@ def build_cnn():
     )
 
 
-def train_cnn(x_train, y_train, epochs=5, batch_size=128, verbose=0):
+def train_cnn(x_train, y_train, epochs=4, batch_size=128, verbose=0):
     """Seed, build and compile the network, then train it with a cosine learning-rate schedule.
 
     A tenth of the training images is held out for validation.

@@ -136,11 +136,12 @@ def brief_run(seed, network, n_fit, epochs, units=None, batch_size=64):
     return {"val_loss": float(loss), "val_accuracy": float(accuracy)}
 
 
-def cnn_without(seed, refinement, n_fit, epochs, batch_size=128):
+def cnn_without(seed, refinement, n_fit, epochs, n_judged, batch_size=128):
     """The book's network without one refinement, trained on the first n_fit fit images.
 
     ``refinement`` is "shift", "batch normalization", "dropout", "third convolution",
-    "schedule", or None to keep all five. Returns the validation loss and accuracy.
+    "schedule", or None to keep all five. Returns the loss and accuracy on the first
+    n_judged images of the validation set.
     """
     (x_fit, y_fit), (x_val, y_val) = fit_and_validation(channel=True)
     keras.utils.set_random_seed(seed)
@@ -167,8 +168,8 @@ def cnn_without(seed, refinement, n_fit, epochs, batch_size=128):
         metrics=["accuracy"],
     )
     model.fit(x_fit[:n_fit], y_fit[:n_fit], epochs=epochs, batch_size=batch_size, verbose=0)
-    settle_normalization(model, x_fit[:n_fit])
-    loss, accuracy = model.evaluate(x_val, y_val, batch_size=1000, verbose=0)
+    settle_normalization(model, x_fit[:1000])  # its first 1,000 training images
+    loss, accuracy = model.evaluate(x_val[:n_judged], y_val[:n_judged], batch_size=1000, verbose=0)
     return {"val_loss": float(loss), "val_accuracy": float(accuracy)}
 
 
@@ -183,6 +184,6 @@ def settle_normalization(model, images):
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
             before = keras.Model(model.inputs, layer.input)
-            values = before.predict(images, batch_size=1000, verbose=0)
+            values = before.predict(images, batch_size=len(images), verbose=0)
             layer.moving_mean.assign(values.mean(axis=(0, 1, 2)))
             layer.moving_variance.assign(values.var(axis=(0, 1, 2)))

@@ -608,6 +608,28 @@ def keras_model_upto(model, name):
     return keras.Model(model.inputs, model.get_layer(name).output)
 
 
+def convnets_ablation(ns):
+    from handwriting.seeds import SEEDS, wins
+
+    runs = ns["ablation"]
+    assert list(ns["settings"]) == [
+        "all five",
+        "without shift",
+        "without batch normalization",
+        "without dropout",
+        "without third convolution",
+        "without schedule",
+    ]
+    assert len(runs) == 6 * len(SEEDS)
+    # every verdict is what the three seeds say, run for run
+    for refinement, verdict in ns["verdicts"].items():
+        name = f"without {refinement}"
+        helps = wins(runs, "val_accuracy", "all five", name)
+        hurts = wins(runs, "val_accuracy", name, "all five")
+        assert verdict == ("helps" if helps else "hurts" if hurts else "no agreement")
+    assert ((0 < runs["val_accuracy"]) & (runs["val_accuracy"] <= 1)).all()
+
+
 CLAIMS = {
     "book/welcome.md": welcome,
     "book/mnist.md": mnist,
@@ -628,6 +650,7 @@ CLAIMS = {
     "book/convnets.md": convnets,
     "book/convnets-plain.md": convnets_plain,
     "book/convnets-training.md": convnets_training,
+    "book/convnets-ablation.md": convnets_ablation,
     "book/convnets-features.md": convnets_features,
     "book/error-analysis.md": error_analysis,
     "book/error-analysis-mistakes.md": error_analysis_mistakes,

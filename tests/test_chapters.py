@@ -574,6 +574,8 @@ def convnets_features(ns):
     # exercises: a learned filter close to the hand-made edge detector; maps dead for all digits
     assert ns["best_similarity"] > 0.5
     assert ns["dead_for_all"] <= ns["dead_maps_3"]
+    # gradient descent recovers the hand-made edge filter from its maps
+    assert ns["edge_error"] < 0.05
 
 
 def error_analysis(ns):

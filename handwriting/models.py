@@ -5,14 +5,16 @@ The chapter that teaches a model shows its definitions in cells tagged
 of Part I, book/convnets-plain.md a plain convolutional network, and
 book/convnets-training.md the book's convolutional network (and
 book/convnets-plain.md ``receptive_field``, how far a unit of a stack of
-convolutions and poolings sees). tests/test_library.py
+convolutions and poolings sees, and ``multiplications``, what a forward pass
+costs). tests/test_library.py
 fails when such a cell and this module differ, so the code a reader sees is
 the code every later chapter runs. Later chapters get the trained models from
-the model store (:mod:`handwriting.store`), which calls ``train_mlp``,
-``train_plain_cnn`` and ``train_cnn`` once per build.
+the model store (:mod:`handwriting.store`), which calls ``train_mlp``
+and ``train_cnn`` once per build.
 """
 
 import keras
+import numpy as np
 
 
 def build_mlp():
@@ -59,6 +61,16 @@ def receptive_field(layers):
     return side
 
 
+def multiplications(model):
+    """Multiplications in one image's forward pass: each kernel's weights at each position."""
+    total = 0
+    for layer in model.layers:
+        if hasattr(layer, "kernel"):
+            positions = int(np.prod(layer.output.shape[1:-1]))  # pixels of a map, or 1
+            total += positions * int(np.prod(layer.kernel.shape))
+    return total
+
+
 def build_plain_cnn():
     """A plain convolutional network: two blocks of convolution and pooling, then Part I's head."""
     return keras.Sequential(
@@ -73,15 +85,6 @@ def build_plain_cnn():
             keras.layers.Dense(10, activation="softmax", name="output"),
         ]
     )
-
-
-def train_plain_cnn(x_train, y_train, epochs=1, batch_size=64, verbose=0):
-    """Seed, build and compile the plain network as Part I's classifier, then train it briefly."""
-    keras.utils.set_random_seed(42)
-    model = build_plain_cnn()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, verbose=verbose)
-    return model, history.history
 
 
 def build_cnn():
@@ -106,7 +109,7 @@ def build_cnn():
     )
 
 
-def train_cnn(x_train, y_train, epochs=5, batch_size=128, verbose=0):
+def train_cnn(x_train, y_train, epochs=4, batch_size=128, verbose=0):
     """Seed, build and compile the network, then train it with a cosine learning-rate schedule.
 
     A tenth of the training images is held out for validation.

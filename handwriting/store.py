@@ -100,7 +100,6 @@ class Recipe:
 
 MLP_CODE = (_mlp_data, scale, models.build_mlp, models.compile_mlp, models.train_mlp)
 CNN_CODE = (_cnn_data, scale, models.build_cnn, models.train_cnn)
-PLAIN_CNN_CODE = (_cnn_data, scale, models.build_plain_cnn, models.train_plain_cnn)
 
 RECIPES = {
     # The classifier of Part I, as book/first-classifier.md trains it.
@@ -113,10 +112,6 @@ RECIPES = {
         models.train_mlp,
         {"epochs": 5, "validation_split": 0.1},
         code=MLP_CODE,
-    ),
-    # The plain convolutional network of book/convnets-plain.md, trained for one epoch.
-    "plain_cnn": Recipe(
-        _cnn_data, models.build_plain_cnn, models.train_plain_cnn, code=PLAIN_CNN_CODE
     ),
     # The book's convolutional network, as book/convnets-training.md trains it.
     "cnn": Recipe(_cnn_data, models.build_cnn, models.train_cnn, code=CNN_CODE),

@@ -17,6 +17,8 @@ extension                                 what it serves
                                           launch buttons that open it
 ``booktools.sphinx.term_tips``            the web site: glossary links drawn as words,
                                           with their definitions on hover and focus
+``booktools.sphinx.bibliography``         every edition: the list of references labelled
+                                          as the citations read (a pybtex style)
 ========================================  ==================================================
 
 ``colophon`` (what both editions say about themselves) is loaded by ``pdf`` and

@@ -1,0 +1,65 @@
+"""The bibliography's labels in the citations' own form, author and year.
+
+The chapters cite with ``bibtex_reference_style: author_year`` ("Glorot and
+Bengio [2010]", "[LeCun et al., 1998]"), but pybtex's built-in styles label the
+list of references with abbreviations ("[GB10]") or numbers, so a reader could
+not find a citation in the list by eye. This extension registers a pybtex
+formatting style, ``book_author_year``, that is pybtex's ``alpha`` style
+(sorted by author, year and title) with labels written as the citations are:
+the authors' last names (one, two joined by "and", or the first and "et al."),
+a comma and the year, and a letter after the year where two works would
+otherwise share a label. ``_config.yml`` selects it as ``bibtex_default_style``.
+Checked with pybtex 0.26.1 and sphinxcontrib-bibtex 2.7.0.
+"""
+
+from collections import Counter
+
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.alpha import Style as AlphaStyle
+from pybtex.style.labels import BaseLabelStyle
+
+
+def _last_name(person) -> str:
+    """A person's last name as plain text: "LeCun", "de la Fuente"."""
+    return str(Text.from_latex(" ".join(person.prelast_names + person.last_names)))
+
+
+def author_year(entry) -> str:
+    """An entry's label without disambiguation: "Glorot and Bengio, 2010"."""
+    persons = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [_last_name(person) for person in persons]
+    if not names:
+        raise ValueError(f"the reference {entry.key!r} names no author or editor: add one")
+    if len(names) == 1:
+        who = names[0]
+    elif len(names) == 2 and names[1] != "others":
+        who = f"{names[0]} and {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    """Labels as the citations read: "Glorot and Bengio, 2010", "LeCun et al., 1998a"."""
+
+    def format_labels(self, sorted_entries):
+        labels = [author_year(entry) for entry in sorted_entries]
+        shared, seen = Counter(labels), Counter()
+        for label in labels:
+            if shared[label] > 1:
+                seen[label] += 1
+                label += "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+            yield label
+
+
+class AuthorYearStyle(AlphaStyle):
+    """pybtex's alpha style, labelled by author and year."""
+
+    default_label_style = "book_author_year"
+
+
+def setup(app):
+    register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabelStyle)
+    register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

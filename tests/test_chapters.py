@@ -57,8 +57,13 @@ def first_classifier(ns):
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
     assert len(ns["history"].history["loss"]) == 10
     assert ns["predictions"].shape == (10000,)
-    assert np.mean(ns["predictions"] == ns["y_test"]) >= 0.97
+    test_accuracy = np.mean(ns["predictions"] == ns["y_test"])
+    assert test_accuracy >= 0.97
     np.testing.assert_allclose(ns["probabilities"].sum(axis=1), 1, atol=1e-5)
+    # the final weights on the training images beat the log's average, which beats the test set
+    assert ns["train_accuracy"] > ns["history"].history["accuracy"][-1] > test_accuracy
+    # exercise: a blank image gets one digit far above an even tenth
+    assert ns["blank_probabilities"].max() > 0.2
 
 
 def neurons(ns):

@@ -110,6 +110,10 @@ def neuron_training(ns):
     assert abs(ns["data_intercept"] - data_intercept) < 1e-9
     assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
     assert abs(ns["linear_bias"] - ns["data_intercept"]) < 0.02
+    # ... to within its last epoch's swings, and the tanh neuron's excess over the best line
+    # is about what the bend of tanh costs
+    assert ns["low"][1] < ns["data_intercept"] < ns["high"][1]
+    assert 0 < ns["excess_over_line"] < 2 * ns["bend_cost"]
     # the weight after every update: Adam's steps at most about one learning rate (0.01)
     path = np.asarray(ns["weight_path"])
     assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]

@@ -142,7 +142,11 @@ def activations(ns):
 
 def nonlinearity(ns):
     assert ns["collapse_gap"] < 1e-5  # two linear layers are one
-    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them
+    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them,
+    assert ns["best_linear_miss"] > 0.1  # and no single linear layer can stand in for them
+    # ReLU hinges follow a curve the more closely the more of them there are
+    misses = ns["misses"]
+    assert misses[4] > misses[8] > misses[16] and misses[16] < 0.1
     assert ns["single"].count_params() == 2
     # the bias shifts the curve: tanh(x + b) crosses zero, ReLU(x + b) switches on, at x = -b
     tanh_frame, relu_frame = ns["tanh_shifted"], ns["relu_shifted"]

@@ -179,6 +179,9 @@ def layers(ns):
     # shuffled pixels: the same network, its kernel's rows rearranged, the same answers
     assert ns["kernel_gap"] < 1e-4
     assert np.mean(ns["answers"] != ns["answers_shuffled"]) <= 0.001
+    # exercise: without Flatten, Dense works row by row and the labels no longer fit
+    assert ns["unflat"].output_shape == (None, 28, 10) and ns["unflat"].count_params() == 5_002
+    assert isinstance(ns["unflat_error"], ValueError)
 
 
 def dropout_softmax(ns):

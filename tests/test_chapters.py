@@ -280,6 +280,12 @@ def training(ns):
     assert 2 / steep < 1.0 and ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
     # the chain rule on the tanh neuron agrees with GradientTape
     assert abs(ns["chain_w"] - ns["tape_w"]) < 1e-5 and abs(ns["chain_b"] - ns["tape_b"]) < 1e-5
+    # the tanh neuron's loss against its weight is no bowl: it bends down somewhere
+    assert np.any(np.diff(ns["neuron_loss_curve"], 2) < 0)
+    # Keras's Adam takes the steps of the formula: about one learning rate while the
+    # gradient keeps its sign, much shorter steps while it flips
+    np.testing.assert_allclose(ns["in_rates"], np.array(ns["by_hand"]) / 0.01, atol=1e-4)
+    assert np.all(np.abs(ns["in_rates"][:, 0]) > 0.9) and np.abs(ns["in_rates"][1:, 1]).max() < 0.5
 
 
 def training_classifier(ns):

@@ -9,7 +9,6 @@ numbers in the model store, so that a warm build pays nothing for them.
 import keras
 
 from .data import load_mnist, scale
-from .models import compile_mlp
 
 
 def build_linear():
@@ -24,14 +23,19 @@ def build_linear():
 
 
 def train_linear(seed):
-    """Train the linear classifier as Part II trains the classifier, in batches of 128."""
+    """Train the linear classifier as Part II trains the classifier: 5 epochs, batches of 64."""
     (x_train, y_train), (x_test, y_test) = load_mnist()
     x_train, x_test = scale(x_train), scale(x_test)
     n_fit = len(x_train) - len(x_train) // 10  # the first nine tenths, as validation_split=0.1
     keras.utils.set_random_seed(seed)
     model = build_linear()
-    compile_mlp(model)  # Adam, the cross-entropy and the accuracy, as for the classifier
-    model.fit(x_train[:n_fit], y_train[:n_fit], epochs=5, batch_size=128, verbose=0)
+    model.compile(  # as compile_mlp does, running 32 batches in each call into TensorFlow
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=32,
+    )
+    model.fit(x_train[:n_fit], y_train[:n_fit], epochs=5, batch_size=64, verbose=0)
     _, validation_accuracy = model.evaluate(x_train[n_fit:], y_train[n_fit:], verbose=0)
     _, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
     return {"validation": float(validation_accuracy), "test": float(test_accuracy)}

@@ -43,11 +43,12 @@ def mnist(ns):
     # the preprocessing the chapter describes: float32 in [0, 1]
     assert ns["x_train"].dtype == np.float32
     assert ns["x_train"].min() == 0.0 and ns["x_train"].max() == 1.0
-    # unscaled pixels: a huge loss from the scores, which Keras's clipped loss hides
-    cap = -np.log(1e-7)
-    assert (
-        ns["loss_raw"] > 5 * cap > ns["loss_capped"] and abs(ns["loss_scaled"] - np.log(10)) < 0.3
-    )
+    # unscaled pixels: the untrained network's answers stay, its confidence and its loss soar
+    assert ns["right_raw"] == ns["right_scaled"]
+    assert ns["sure_share"] > 0.9 and ns["confidence_scaled"] < 0.3
+    assert ns["loss_raw"] > 20 * ns["loss_scaled"] and abs(ns["loss_scaled"] - np.log(10)) < 0.3
+    # exercise: the test set's largest pixel is 255 too, but thousands of images are dimmer
+    assert ns["x_test"].max() == 1.0 and (ns["darkest"]["training"] < 1).sum() > 1000
 
 
 def first_classifier(ns):
@@ -56,8 +57,13 @@ def first_classifier(ns):
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
     assert len(ns["history"].history["loss"]) == 10
     assert ns["predictions"].shape == (10000,)
-    assert np.mean(ns["predictions"] == ns["y_test"]) >= 0.97
+    test_accuracy = np.mean(ns["predictions"] == ns["y_test"])
+    assert test_accuracy >= 0.97
     np.testing.assert_allclose(ns["probabilities"].sum(axis=1), 1, atol=1e-5)
+    # the final weights on the training images beat the log's average, which beats the test set
+    assert ns["train_accuracy"] > ns["history"].history["accuracy"][-1] > test_accuracy
+    # exercise: a blank image gets one digit far above an even tenth
+    assert ns["blank_probabilities"].max() > 0.2
 
 
 def neurons(ns):
@@ -104,6 +110,10 @@ def neuron_training(ns):
     assert abs(ns["data_intercept"] - data_intercept) < 1e-9
     assert abs(ns["linear_weight"] - ns["data_slope"]) < 0.02
     assert abs(ns["linear_bias"] - ns["data_intercept"]) < 0.02
+    # ... to within its last epoch's swings, and the tanh neuron's excess over the best line
+    # is about what the bend of tanh costs
+    assert ns["low"][1] < ns["data_intercept"] < ns["high"][1]
+    assert 0 < ns["excess_over_line"] < 2 * ns["bend_cost"]
     # the weight after every update: Adam's steps at most about one learning rate (0.01)
     path = np.asarray(ns["weight_path"])
     assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]
@@ -132,7 +142,11 @@ def activations(ns):
 
 def nonlinearity(ns):
     assert ns["collapse_gap"] < 1e-5  # two linear layers are one
-    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them
+    assert ns["relu_gap"] > 1e-2  # ... but not with a ReLU between them,
+    assert ns["best_linear_miss"] > 0.1  # and no single linear layer can stand in for them
+    # ReLU hinges follow a curve the more closely the more of them there are
+    misses = ns["misses"]
+    assert misses[4] > misses[8] > misses[16] and misses[16] < 0.1
     assert ns["single"].count_params() == 2
     # the bias shifts the curve: tanh(x + b) crosses zero, ReLU(x + b) switches on, at x = -b
     tanh_frame, relu_frame = ns["tanh_shifted"], ns["relu_shifted"]
@@ -165,6 +179,9 @@ def layers(ns):
     # shuffled pixels: the same network, its kernel's rows rearranged, the same answers
     assert ns["kernel_gap"] < 1e-4
     assert np.mean(ns["answers"] != ns["answers_shuffled"]) <= 0.001
+    # exercise: without Flatten, Dense works row by row and the labels no longer fit
+    assert ns["unflat"].output_shape == (None, 28, 10) and ns["unflat"].count_params() == 5_002
+    assert isinstance(ns["unflat_error"], ValueError)
 
 
 def dropout_softmax(ns):
@@ -263,6 +280,12 @@ def training(ns):
     assert 2 / steep < 1.0 and ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
     # the chain rule on the tanh neuron agrees with GradientTape
     assert abs(ns["chain_w"] - ns["tape_w"]) < 1e-5 and abs(ns["chain_b"] - ns["tape_b"]) < 1e-5
+    # the tanh neuron's loss against its weight is no bowl: it bends down somewhere
+    assert np.any(np.diff(ns["neuron_loss_curve"], 2) < 0)
+    # Keras's Adam takes the steps of the formula: about one learning rate while the
+    # gradient keeps its sign, much shorter steps while it flips
+    np.testing.assert_allclose(ns["in_rates"], np.array(ns["by_hand"]) / 0.01, atol=1e-4)
+    assert np.all(np.abs(ns["in_rates"][:, 0]) > 0.9) and np.abs(ns["in_rates"][1:, 1]).max() < 0.5
 
 
 def training_classifier(ns):

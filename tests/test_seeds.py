@@ -61,3 +61,25 @@ def test_spread_and_wins(scratch_store):
     assert not seeds.wins(runs, "score", "base", "better")
     assert seeds.wins(runs, "score", "base", "better", higher=False)
     np.testing.assert_allclose(seeds.differences(runs, "score", "better", "base"), 1.0, atol=0.1)
+
+
+@pytest.mark.unit
+def test_separated_asks_more_than_winning_every_seed(scratch_store):
+    runs = seeds.over_seeds(noisy_score, {"base": {}, "close": {"offset": 0.005}})
+    # a gap smaller than the seeds' spread: won run for run, yet the ranges overlap
+    assert seeds.wins(runs, "score", "close", "base")
+    assert not seeds.separated(runs, "score", "close", "base")
+    far = seeds.over_seeds(noisy_score, {"base": {}, "far": {"offset": 1.0}})
+    assert seeds.separated(far, "score", "far", "base")
+    assert seeds.separated(far, "score", "base", "far", higher=False)
+    assert not seeds.separated(far, "score", "base", "far")
+
+
+@pytest.mark.unit
+def test_the_chances_the_docstrings_give():
+    """Equal settings: every order of the six runs equally likely."""
+    from itertools import permutations
+
+    orders = set(permutations("aaabbb"))
+    separated = [order for order in orders if order[:3] == ("a",) * 3]
+    assert len(separated) / len(orders) == 1 / 20

@@ -25,6 +25,12 @@ What the EPUB needs besides (``epub`` builder only):
   ``epub_math_renderer`` while the web pages keep MathJax;
 - the drawing pad of ``book/draw-a-digit.md`` and any other raw HTML that
   needs a script is replaced by a note that gives the page's web address.
+
+And both: a figure whose web form is interactive (an explorable,
+``handwriting/explorables.py``: a cell output that offers its HTML beside a
+picture) shows its picture, followed by a note with the address of the figure
+on the web. (The extension also sets ``HANDWRITING_BOOK_BUILD`` for the kernels
+that run the chapters: only there does such a cell write its HTML.)
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from platform import python_version
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import escape as tex_escape
 
@@ -59,7 +66,9 @@ LICENCES = [
 VERSION_LINE = re.compile(r"^(Python|TensorFlow|Keras)\s+(\d+\.\d+\S*)", re.MULTILINE)
 EDITION_LINK = re.compile(r'href="(?:\.\./)*(handwriting-recognition\.(?:pdf|epub))"')
 SCRIPT = re.compile(r"<script\b.*?</script>", re.IGNORECASE | re.DOTALL)
-WIDGET = re.compile(r"<(canvas|button|input|select|textarea|iframe)\b", re.IGNORECASE)
+WIDGET = re.compile(
+    r"<(canvas|button|input|select|textarea|iframe)\b|\bdata-explorable=", re.IGNORECASE
+)
 
 
 # --- what the colophon says ---------------------------------------------------
@@ -278,17 +287,54 @@ def drop_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         ]
 
 
-def epub_note(app: Sphinx, docname: str) -> nodes.Element:
-    address = app.config.book_web_address.rstrip("/") + "/" + docname + ".html"
+def epub_note(
+    app: Sphinx,
+    docname: str,
+    text: str = "This part of the page is interactive and needs a web browser",
+    anchor: str = "",
+) -> nodes.Element:
+    address = app.config.book_web_address.rstrip("/") + "/" + docname + ".html" + anchor
     note = nodes.note()
     note += nodes.paragraph(
         "",
         "",
-        nodes.Text("This part of the page is interactive and needs a web browser: open it at "),
+        nodes.Text(f"{text}: open it at "),
         nodes.reference(address, address, refuri=address),
         nodes.Text("."),
     )
     return note
+
+
+class InteractiveFigureNote(SphinxPostTransform):
+    """After a figure that is interactive on the web, a note with its web address.
+
+    In the PDF and the EPUB, an explorable's cell output shows its picture;
+    the note says where to move the figure. It runs before myst-nb picks each
+    output's form for the builder (``SelectMimeType``, priority 4), while the
+    output still offers its HTML.
+    """
+
+    default_priority = 3
+    builders = ("latex", "epub")
+
+    def run(self, **kwargs) -> None:
+        for bundle in list(self.document.findall(nodes.container)):
+            if bundle.get("nb_element") != "mime_bundle":
+                continue
+            forms = {child.get("mime_type"): child for child in bundle.children}
+            html = forms.get("text/html")
+            if html is None or not {"image/png", "application/pdf"} & set(forms):
+                continue
+            if not any(WIDGET.search(raw.astext()) for raw in html.findall(nodes.raw)):
+                continue
+            figure = bundle.parent if isinstance(bundle.parent, nodes.figure) else bundle
+            anchor = f"#{figure['ids'][0]}" if figure.get("ids") else ""
+            # The PDF is one document, resolved as its root page: the figure's own page
+            # is the file it came from.
+            source = figure.source or bundle.source
+            docname = (source and self.env.path2doc(source)) or self.env.docname
+            note = epub_note(self.app, docname, "This figure is interactive on the web", anchor)
+            figure.parent.insert(figure.parent.index(figure) + 1, note)
 
 
 def replace_interactive_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -373,6 +419,12 @@ def set_epub_files(app: Sphinx, config) -> None:
 def setup(app: Sphinx) -> dict:
     from myst_nb.sphinx_ import HideCodeCellNode
 
+    from handwriting.explorables import BUILD_VAR
+
+    # The kernels that run the chapters inherit this: there an interactive figure's
+    # cell writes the figure for the web beside its picture for print.
+    os.environ[BUILD_VAR] = "1"
+
     app.add_config_value("book_web_address", "", "env")
     # Read by the HTML builders' math_renderer_name as "<builder>_math_renderer".
     app.add_config_value("epub_math_renderer", None, "env")
@@ -381,6 +433,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", on_builder_inited, priority=100)
     # After sphinx-thebe has added its scripts to the page (priority 500).
     app.connect("doctree-resolved", replace_interactive_html, priority=900)
+    app.add_post_transform(InteractiveFigureNote)
     app.connect("config-inited", set_epub_files)
     app.add_node(HideCodeCellNode, override=True, epub=(visit_hidden_cell, depart_hidden_cell))
     # Registering a node for "epub" above means the EPUB builder no longer falls

@@ -168,14 +168,15 @@ def test_the_build_kept_every_model(built_store, name, monkeypatch):
     assert kept.seconds > 0 and len(kept.history["loss"]) == epochs
 
 
-@pytest.mark.parametrize("name", ["mlp", "mlp_validated", "plain_cnn"])
+@pytest.mark.parametrize("name", ["mlp", "mlp_validated", "plain_cnn", "neuron"])
 def test_a_chapter_alone_trains_the_model_the_book_kept(built_store, name, monkeypatch, tmp_path):
     """The kept model came from a chapter's own cells; the recipe, run alone, trains it again.
 
     A chapter opened alone runs in a fresh kernel, so the recipe runs in a fresh
     Python here too, with an empty store of its own. The plain convolutional
-    network is the store's own training, but one epoch is cheap enough to check
-    that a fresh Python gets the very same weights, as a page run alone would.
+    network and the single neuron are the store's own training, but cheap enough
+    to check that a fresh Python gets the very same weights, as a page run alone
+    would.
     """
     alone = tmp_path / "alone"
     script = f"from handwriting import store; store.trained({name!r})"

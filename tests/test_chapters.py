@@ -30,6 +30,22 @@ def assert_part_one_classifier(model):
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
 
 
+def assert_filters_figure(figure, kernel):
+    """The first layer's filters as every page shows them: filter k titled k, counting from
+    0 as the code indexes them, in the book's colours for weights on one symmetric scale
+    (red positive, blue negative: handwriting.style.WEIGHT_CMAP, which the drawing page and
+    the convolution of book/convnets.md draw with too)."""
+    from handwriting.style import WEIGHT_CMAP
+
+    top = np.abs(kernel).max()
+    panels = [ax for ax in figure.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == [str(k) for k in range(kernel.shape[-1])]
+    for k, ax in enumerate(panels):
+        image = ax.images[0]
+        assert image.get_cmap().name == WEIGHT_CMAP and image.get_clim() == (-top, top)
+        np.testing.assert_array_equal(image.get_array(), kernel[:, :, k])
+
+
 def welcome(ns):
     assert ns["keras"].__version__.startswith("3.")
     assert ns["keras"].backend.backend() == "tensorflow"
@@ -78,6 +94,9 @@ def neurons(ns):
     # He's variance 2 / n_in against Glorot's 2 / (n_in + n_out), on a 784 x 128 kernel
     assert abs(np.var(ns["he_draw"]) * 784 / 2 - 1) < 0.02
     assert abs(np.var(ns["glorot_draw"]) * (784 + 128) / 2 - 1) < 0.02
+    # the neuron in the reader's hands: tanh can follow the points, outputs never negative cannot
+    losses = ns["point_losses"]
+    assert losses["tanh"] < ns["floor_loss"] <= min(losses["sigmoid"], losses["ReLU"])
 
 
 def neuron_training(ns):
@@ -108,6 +127,14 @@ def neuron_training(ns):
     path = np.asarray(ns["weight_path"])
     assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]
     assert np.abs(np.diff(path)).max() < 1.05 * 0.01
+    # the model store's neuron (handwriting.neurons, which book/neurons.md shows the reader
+    # as trained) is this chapter's, weight for weight
+    from handwriting.store import trained
+
+    for stored, ours in zip(
+        trained("neuron").model.get_weights(), neuron.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(stored, ours)
 
 
 def activations(ns):
@@ -263,6 +290,8 @@ def training(ns):
     assert 2 / steep < 1.0 and ns["too_large"][-1, 2] > 100 * ns["too_large"][0, 2]
     # the chain rule on the tanh neuron agrees with GradientTape
     assert abs(ns["chain_w"] - ns["tape_w"]) < 1e-5 and abs(ns["chain_b"] - ns["tape_b"]) < 1e-5
+    # at the limit: just below it every start converges, just above it every start diverges
+    assert ns["ratios"][0.95].max() < 0.01 and ns["ratios"][1.05].min() > 1
 
 
 def training_classifier(ns):
@@ -497,6 +526,7 @@ def draw_a_digit_inside(ns):
     assert 10 < ns["receptive"] < 20
     assert ns["zeros_last"] > ns["zeros_first"]
     assert ns["best_horizontal"] != ns["best_vertical"]
+    assert_filters_figure(ns["filters_figure"], ns["kernel"])
 
 
 def convnets(ns):
@@ -557,6 +587,7 @@ def convnets_features(ns):
     # exercises: a learned filter close to the hand-made edge detector; maps dead for all digits
     assert ns["best_similarity"] > 0.5
     assert ns["dead_for_all"] <= ns["dead_maps_3"]
+    assert_filters_figure(ns["filters_figure"], ns["filters"][:, :, 0, :])
 
 
 def error_analysis(ns):

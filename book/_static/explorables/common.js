@@ -61,10 +61,18 @@ export function uniqueId(prefix) {
   return `${prefix}-${made}`;
 }
 
-// A number shown as people write it: a true minus sign, no needless zeros.
+const SUPERSCRIPT = { "-": "\u207b", 0: "\u2070", 1: "\u00b9", 2: "\u00b2", 3: "\u00b3", 4: "\u2074",
+  5: "\u2075", 6: "\u2076", 7: "\u2077", 8: "\u2078", 9: "\u2079" };
+
+// A number shown as people write it: a true minus sign, no minus on a zero, and a
+// power of ten (3.38 × 10¹²) for a number too large to read in full.
 export function format(value, digits = 2) {
   if (!Number.isFinite(value)) return value > 0 ? "more than any number" : "not a number";
-  const text = Math.abs(value) >= 1e5 ? value.toExponential(2) : value.toFixed(digits);
+  let text = value.toFixed(digits);
+  if (Math.abs(value) >= 1e5) {
+    const [mantissa, power] = value.toExponential(2).split("e");
+    text = `${mantissa} × 10${[...String(Number(power))].map((c) => SUPERSCRIPT[c]).join("")}`;
+  }
   return text.replace(/^-/, "\u2212").replace(/^\u2212(0\.?0*)$/, "$1");
 }
 

@@ -178,7 +178,8 @@ function build(box, data) {
           bias.root),
         panel(filterView, "The filter")),
       make("div", { class: "ex-row" }, row.root, column.root),
-      make("p", { class: "ex-note", text: "Or point at the digit or a map." })),
+      make("p", { class: "ex-note", text: "Or point at the digit or a map. Rows and columns count from 0: " +
+        "the window's top left pixel in the digit, and its output in the feature map." })),
     make("div", { class: "ex-plots ex-grids" },
       panel(digitView, "The digit and the window"),
       panel(mapView, "Feature map"),

@@ -8,7 +8,7 @@ Playwright for Python (no browser download: Playwright is pointed at
 
     def test_page(playwright_browser):            # a fixture that yields launch_chromium(...)
         with serve(HTML) as base_url:             # the built site on http://127.0.0.1:<port>/
-            with opened_page(playwright_browser, base_url + "book/some-page.html") as opened:
+            with opened_page(playwright_browser, base_url + "book/mnist.html") as opened:
                 ...                               # opened.page, the Playwright page
                 assert not opened.errors          # console errors, uncaught exceptions, failed loads
                 assert not opened.requests.outside  # anything not for this machine is aborted

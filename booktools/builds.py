@@ -15,12 +15,15 @@ import sys
 import time
 from pathlib import Path
 
+from booktools.cells import code_cells, line_offsets
 from booktools.paths import BUILD, ROOT
 
 #: What a scratch copy of the project leaves out: built output, environments, notebooks.
 COPY_IGNORE = shutil.ignore_patterns(
     "_build", ".venv", "node_modules", ".git", "__pycache__", "*.ipynb"
 )
+#: myst-nb 1.4.0's log line for a chapter it executed (booktools/sphinx/patches.py): a
+#: rewording would make the builds that expect no execution pass vacuously.
 EXECUTED = re.compile(r"(\S+\.md): Executed notebook in ([\d.]+) seconds")
 
 
@@ -82,8 +85,6 @@ def build(
 def edit_one_code_cell(chapter: Path) -> None:
     """Add a comment line to the chapter's last code cell: its code hash changes."""
     text = chapter.read_text(encoding="utf-8")
-    fence = text.rfind("```{code-cell}")
-    closing = text.index("\n```", fence + 3)  # the cell's closing fence
-    chapter.write_text(
-        text[:closing] + "\n# edited by a scratch build" + text[closing:], encoding="utf-8"
-    )
+    last = code_cells(text)[-1]
+    at = line_offsets(text)[last.end]  # the start of the cell's closing fence
+    chapter.write_text(text[:at] + "# edited by a scratch build\n" + text[at:], encoding="utf-8")

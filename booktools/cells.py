@@ -1,59 +1,86 @@
-"""The code cells of a MyST-markdown chapter: where their code is, and ruff over it.
+"""The code cells of a MyST-markdown chapter, where their code stands, and ruff over them.
 
-Other tools read a chapter through jupytext; this module also knows where in
-the chapter's text each cell's code stands, so that the code can be checked
-and rewritten in place (by ruff), leaving the prose and cell options alone.
+Every tool that reads a chapter's cells reads them with jupytext's MyST parser
+(markdown-it-py with MyST's block syntax), the parser myst-nb's own notebooks
+go through: the tests (booktools/extract_tests.py), the fingerprint
+(booktools/fingerprint.py) and ruff below. :func:`code_cells` adds to
+each cell the lines of the chapter it occupies, so that its code can be checked,
+marked and rewritten in place, leaving the prose and the cell options alone.
 
-    python -m booktools.cells            # ruff check and format --check of every chapter's cells
-    python -m booktools.cells --fix      # let ruff fix and format them, in the chapters
-    python -m booktools.cells --extract DIR  # write each chapter's cells to DIR/<chapter>.py
+    python -m booktools.cells                    # ruff check and format --check of every chapter's cells
+    python -m booktools.cells --fix              # let ruff fix and format them, in every chapter
+    python -m booktools.cells --fix book/mnist.md   # ... in one chapter
+    python -m booktools.cells --extract DIR      # write each chapter's cells to DIR/<chapter>.py
 
-The extracted files leave out the cells tagged ``library: <module>``, whose
-code is, on purpose, the library's own (tests/test_library.py); they are for
-looking for repeated code across chapters, for example with `duplicates`.
+The extracted files leave out the cells tagged ``library: <module>``, whose code
+is, on purpose, the library's own (tests/test_library.py); they are for looking
+for repeated code across chapters, for example with `duplicates`.
 
-ruff reads a chapter as a notebook (jupytext writes one to a scratch folder),
-so that an import in one cell counts as used by the next, and IPython magics
-are understood.
+ruff reads a chapter as a notebook (jupytext writes one to a scratch folder), so
+that an import in one cell counts as used by the next, and IPython magics are
+understood. (``jupytext --pipe`` would write the whole chapter back in its own
+layout, which differs from the chapters' in their front matter and long options:
+only the code is rewritten here.)
+
+The MyST parser and its option reader are jupytext 1.19.6's ``jupytext.myst``
+(``get_parser``, ``read_fenced_cell``), the functions jupytext reads notebooks with.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from booktools.paths import ROOT
 
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n", re.M)
-FENCE = re.compile(r"^```\s*$", re.M)
+CODE_DIRECTIVE = "{code-cell}"
 
 
-def code_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each code cell's code in ``text``, its options left out."""
-    spans = []
-    for opening in CODE_CELL.finditer(text):
-        closing = FENCE.search(text, opening.end())
-        if closing is None:
-            break
-        start = opening.end()
-        if text.startswith("---\n", start):  # a YAML block of options
-            start = text.index("\n---\n", start + 3) + len("\n---\n")
-        else:
-            while text.startswith(":", start):  # short options, such as :tags:
-                start = text.index("\n", start) + 1
-        while text.startswith("\n", start) and start < closing.start():
-            start += 1
-        spans.append((start, closing.start()))
-    return spans
+@dataclass(frozen=True)
+class CodeCell:
+    """One code cell of a chapter: its code, its options and the lines it occupies."""
+
+    source: str  # the code, as jupytext reads it
+    options: dict = field(hash=False)  # the cell's options: tags, mystnb, ...
+    fence: int  # the line of its opening ```{code-cell}, from 0
+    start: int  # the line its code starts on
+    end: int  # the line of its closing fence (the code ends before it)
+    closed: bool = True  # whether the cell has a closing fence
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.options.get("tags") or [])
 
 
-def code_cells(text: str) -> list[str]:
-    """The code of each code cell, in order."""
-    return [text[start:end].rstrip("\n") for start, end in code_spans(text)]
+def code_cells(text: str) -> list[CodeCell]:
+    """The chapter's code cells in order, as jupytext reads them, with their lines."""
+    from jupytext.myst import get_parser, read_fenced_cell
+
+    lines = text.splitlines()
+    cells, nesting = [], 0
+    for token in get_parser().parse(text + "\n"):
+        nesting += token.nesting
+        # Only top-level fences are cells, as for jupytext (not a fence in a list).
+        if nesting or token.type != "fence" or not token.info.startswith(CODE_DIRECTIVE):
+            continue
+        options, body = read_fenced_cell(token, len(cells), "Code")
+        last = min(token.map[1], len(lines)) - 1
+        closed = last > token.map[0] and lines[last].strip().startswith(token.markup)
+        end = last if closed else last + 1
+        cells.append(CodeCell("\n".join(body), options, token.map[0], end - len(body), end, closed))
+    return cells
+
+
+def line_offsets(text: str) -> list[int]:
+    """The offset in ``text`` where each line starts (and one past the last)."""
+    offsets = [0]
+    for line in text.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
+    return offsets
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess:
@@ -92,6 +119,18 @@ def check(chapters: list[Path]) -> str:
     return report
 
 
+def with_code(text: str, new_code: list[str]) -> str:
+    """The chapter with each code cell's code replaced by the next of ``new_code``."""
+    cells = code_cells(text)
+    if len(cells) != len(new_code):
+        raise ValueError(f"{len(cells)} code cells, but {len(new_code)} new ones")
+    offsets = line_offsets(text)
+    for cell, code in reversed(list(zip(cells, new_code))):
+        start, end = offsets[cell.start], offsets[cell.end]
+        text = text[:start] + code.rstrip("\n") + "\n" + text[end:]
+    return text
+
+
 def fix(chapters: list[Path]) -> None:
     """Let ruff fix and format the chapters' code cells, in place."""
     import jupytext
@@ -102,14 +141,9 @@ def fix(chapters: list[Path]) -> None:
             _ruff("format", str(notebook))
             fixed = [c.source for c in jupytext.read(notebook).cells if c.cell_type == "code"]
             text = chapter.read_text(encoding="utf-8")
-            spans = code_spans(text)
-            if len(spans) != len(fixed):
-                raise RuntimeError(
-                    f"{chapter}: {len(spans)} code cells, jupytext read {len(fixed)}"
-                )
-            for (start, end), code in reversed(list(zip(spans, fixed))):
-                text = text[:start] + code.rstrip("\n") + "\n" + text[end:]
-            chapter.write_text(text, encoding="utf-8")
+            rewritten = with_code(text, fixed)
+            if rewritten != text:
+                chapter.write_text(rewritten, encoding="utf-8")
 
 
 def extract(chapters: list[Path], folder: Path) -> list[Path]:
@@ -131,10 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     from booktools.extract_tests import toc_files
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapters", nargs="*", type=Path, help="chapters (default: every one)")
     parser.add_argument("--fix", action="store_true", help="fix and format the cells in place")
     parser.add_argument("--extract", type=Path, metavar="DIR", help="write the cells to DIR/*.py")
     args = parser.parse_args(argv)
-    chapters = [ROOT / path for path in toc_files()]
+    chapters = [path.resolve() for path in args.chapters] or [ROOT / p for p in toc_files()]
+    missing = [path for path in chapters if not path.is_file()]
+    if missing:
+        parser.error(f"no such chapter: {', '.join(map(str, missing))}")
     if args.extract:
         for path in extract(chapters, args.extract):
             print(path)

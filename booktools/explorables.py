@@ -2,7 +2,7 @@
 
 An explorable (handwriting/explorables.py) is a figure whose web form the
 reader moves; the PDF and the EPUB show its picture with a note that gives
-its web address (book/_ext/book_editions.py). The tests of both editions ask
+its web address (booktools/sphinx/explorables.py). The tests of both editions ask
 this module which figures those are, so that a new explorable is checked
 without being listed anywhere.
 """

@@ -2,7 +2,8 @@
 
 The chapters are MyST-markdown notebooks listed in ``_toc.yml``. This module
 reads the table of contents with ``sphinx-external-toc`` (the parser Jupyter
-Book itself uses) and each chapter with ``jupytext``, and runs a chapter's code
+Book itself uses; booktools/toc.py) and each chapter with ``jupytext`` (the
+cells and their lines: booktools/cells.py), and runs a chapter's code
 cells in order, in one namespace, in an IPython shell (so magics such as
 ``%timeit`` work) with matplotlib's non-interactive Agg backend. The tests in
 ``tests/test_chapters.py`` call it at collection time, so they can never drift
@@ -33,7 +34,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from booktools.cells import code_cells
 from booktools.paths import ROOT
+from booktools.toc import toc_files
+
+__all__ = ["CellFailure", "Chapter", "ExtractionError", "chapters", "read_chapter", "toc_files"]
 
 NO_TEST = "no-test"
 
@@ -79,34 +84,6 @@ class Chapter:
         return self.path.as_posix()
 
 
-def toc_files(root: Path = ROOT) -> list[Path]:
-    """The source files named in ``_toc.yml``, in reading order."""
-    from sphinx_external_toc.api import Document, FileItem
-    from sphinx_external_toc.parsing import parse_toc_yaml
-
-    site_map = parse_toc_yaml(root / "_toc.yml")
-    order: list[str] = []
-
-    def visit(docname: str) -> None:
-        order.append(docname)
-        document = site_map[docname]
-        assert isinstance(document, Document)
-        for subtree in document.subtrees:
-            for item in subtree.items:
-                if isinstance(item, FileItem):  # a page; URL and glob items are not pages
-                    visit(item)
-
-    visit(site_map.root.docname)
-    files = []
-    for docname in order:
-        matches = [root / f"{docname}{suffix}" for suffix in (".md", ".ipynb")]
-        found = [path for path in matches if path.is_file()]
-        if not found:
-            raise ExtractionError(f"_toc.yml names {docname}, but no {docname}.md exists")
-        files.append(found[0].relative_to(root))
-    return files
-
-
 def _skip_reason(tags: list[str], where: str) -> str | None:
     reason = None
     for tag in tags:
@@ -132,18 +109,14 @@ def read_chapter(path: Path, root: Path = ROOT) -> Chapter:
 
     text = (root / path).read_text(encoding="utf-8")
     notebook = jupytext.reads(text, fmt="md:myst" if path.suffix == ".md" else path.suffix[1:])
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    # The line of each cell's first line of code, in a MyST chapter (1-based).
+    lines = [cell.start + 1 for cell in code_cells(text)] if path.suffix == ".md" else []
     chapter = Chapter(path)
-    search_from = 0
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        number = len(chapter.cells) + 1
+    for index, cell in enumerate(code):
+        number = index + 1
         source = cell.source
-        line = None
-        offset = text.find(source, search_from) if source.strip() else -1
-        if offset >= 0:
-            line = text.count("\n", 0, offset) + 1
-            search_from = offset + len(source)
+        line = lines[index] if index < len(lines) else None
         tags = list(cell.metadata.get("tags", []))
         where = f"{path.as_posix()}, code cell {number}"
         reason = _skip_reason(tags, where)

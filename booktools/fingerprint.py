@@ -1,7 +1,8 @@
 """Re-execute a chapter when anything it runs changes, not only its cells.
 
 jupyter-cache, which myst-nb uses to execute the chapters once and keep their
-outputs, keys a notebook by the text of its code cells alone. A change to a
+outputs, keys a notebook by the text of its code cells alone (jupyter-cache 1.0.1,
+the version this was checked against: booktools/sphinx/patches.py). A change to a
 helper in ``handwriting/``, to a pinned version in ``requirements.txt`` or to
 the MNIST file would leave every page showing outputs of the old code. This
 Sphinx extension closes that gap. Before myst-nb reads a chapter (Sphinx's
@@ -39,7 +40,7 @@ import os
 import platform
 from pathlib import Path
 
-from booktools.cells import CODE_CELL, FENCE, code_cells
+from booktools.cells import code_cells, line_offsets
 from booktools.paths import HELPERS, REQUIREMENTS, ROOT
 
 PACKAGE = "handwriting"
@@ -90,9 +91,9 @@ def _parse(code: str) -> ast.AST:
 def helper_modules(text: str, helpers: Path = HELPERS) -> list[Path]:
     """The files of ``handwriting`` that a chapter runs: what it imports, and what they import."""
     pending = set()
-    for code in code_cells(text):
+    for cell in code_cells(text):
         try:
-            pending |= _imported(_parse(code), None, helpers)
+            pending |= _imported(_parse(cell.source), None, helpers)
         except SyntaxError:  # a cell that must fail to parse imports nothing that runs
             continue
     if pending:
@@ -143,19 +144,18 @@ def fingerprint(text: str, root: Path = ROOT) -> str:
 
 def with_fingerprint(text: str, docname: str, digest: str) -> str:
     """The chapter's text with ``digest`` at the end of its first, hidden, code cell."""
-    opening = CODE_CELL.search(text)
-    if opening is None:
+    cells = code_cells(text)
+    if not cells:
         return text  # no code: nothing executes, nothing to key
-    closing = FENCE.search(text, opening.end())
-    options = text[opening.end() : closing.start() if closing else len(text)]
-    if closing is None or "remove-cell" not in options.split("\n\n", 1)[0]:
+    first = cells[0]
+    if not first.closed or "remove-cell" not in first.tags:
         raise FingerprintError(
             f"{docname}: the first code cell must be the hidden set-up cell "
             "(tags: [remove-cell]), which carries the chapter's build fingerprint; "
             "see CONTRIBUTING.md"
         )
-    line = f"{MARK} {digest}\n"
-    return text[: closing.start()] + line + text[closing.start() :]
+    at = line_offsets(text)[first.end]  # the start of the cell's closing fence
+    return text[:at] + f"{MARK} {digest}\n" + text[at:]
 
 
 def _is_chapter(app, docname: str, text: str) -> bool:
@@ -207,7 +207,7 @@ def _merge(app, env, docnames, other) -> None:
 
 
 def _read_in_book_order(app, env, docnames: list[str]) -> None:
-    from booktools.extract_tests import toc_files
+    from booktools.toc import toc_files
 
     order = {
         path.with_suffix("").as_posix(): i for i, path in enumerate(toc_files(Path(app.confdir)))

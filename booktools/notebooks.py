@@ -19,7 +19,7 @@ of the chapter exactly as the build ran them, hidden ones included:
 - the first cell installs the book's helpers at the commit the notebook was
   made from, and does nothing where exactly those helpers are installed.
 
-The Sphinx side (book/_ext/book_notebooks.py) only collects what this needs.
+The Sphinx side (booktools/sphinx/notebooks.py) only collects what this needs.
 """
 
 from __future__ import annotations

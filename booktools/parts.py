@@ -1,7 +1,7 @@
 """The parts of the book, as the captions of _toc.yml name them.
 
 A caption reads "Part I: the quick tour"; LaTeX numbers its parts itself, so
-the PDF's part pages (book/_ext/book_latex.py) and the tests that look for
+the PDF's part pages (booktools/sphinx/pdf.py) and the tests that look for
 them (tests/test_pdf.py) both want the name without its number.
 """
 

@@ -2,7 +2,7 @@
 
 Colab opens notebooks from a GitHub repository, and Binder starts from one;
 neither reads MyST Markdown. The build writes every chapter as a notebook
-(``_build/html/_notebooks/book/<chapter>.ipynb``, book/_ext/book_notebooks.py).
+(``_build/html/_notebooks/book/<chapter>.ipynb``, booktools/sphinx/notebooks.py).
 It makes one commit whose tree is the current commit's tree plus
 those notebooks at ``book/<chapter>.ipynb``, with the current commit as its
 parent, and points the launch branch (``notebooks`` by default, as

@@ -1,7 +1,7 @@
 """The experiments with training settings: one classifier, one setting changed at a time.
 
 book/training-dynamics.md teaches these definitions and shows them in cells
-tagged ``library: handwriting.experiments``; book/learning-rate.md and
+tagged ``library: handwriting.experiments``; book/batch-size.md and
 book/overfitting.md import them, so that the three pages train their models
 in exactly the same way (tests/test_library.py fails when a shown definition
 and this module's differ).

@@ -1,7 +1,7 @@
 """Figures the reader moves with their own hands on the web, and still pictures in print.
 
 Three chapters let the reader act on an idea and watch the result: a neuron's
-weight, bias and activation (book/activations.md), gradient descent from the
+weight, bias and activation (book/neurons.md), gradient descent from the
 learning rate and the start the reader picks (book/training.md), and a
 convolution with a filter the reader edits (book/convnets.md). Each is an ES
 module of its own in ``book/_static/explorables/``, with no library and no
@@ -12,15 +12,15 @@ The numbers are the book's. The chapter computes what its figure needs (the
 data, trained weights, the limits it derives) and :func:`show_explorable`
 writes them into the page as JSON, a ``<script type="application/json">``
 that the module reads (the build moves one of more than 20 kB into a file of
-its own, as it does the drawing page's weights: book/_ext/book_speed.py).
+its own, as it does the drawing page's weights: booktools/sphinx/moved_data.py).
 The same output carries the figure for print, drawn by the chapter with
 matplotlib: the PDF takes it as vector graphics, the EPUB as a picture, and
 both add a note with the web address of the interactive one
-(book/_ext/book_editions.py).
+(booktools/sphinx/explorables.py).
 
 The explorable needs the web site's scripts, so only the book's build writes it:
 the build sets ``HANDWRITING_BOOK_BUILD`` for the kernels that run the chapters
-(book/_ext/book_editions.py). Anywhere else, a notebook a reader runs for
+(booktools/sphinx/explorables.py). Anywhere else, a notebook a reader runs for
 instance, the cell shows its figure as any other cell of the book does.
 """
 

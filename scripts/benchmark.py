@@ -16,8 +16,9 @@ batches of 64 in every run, so its time is the yardstick: the cold build is
 reported as a multiple of that chapter's execution time, and the chapter
 tests as a multiple of that chapter's test, both measured in the same run.
 It prints Markdown tables (with each chapter's execution time and the test
-accuracy it glues) and, with --readme, writes them into README.md between
-``<!-- benchmark:start -->`` and ``<!-- benchmark:end -->``. It exits non-zero
+accuracy it glues), writes them to _build/benchmark.md and, with --readme, into
+README.md between ``<!-- benchmark:start -->`` and ``<!-- benchmark:end -->``
+(``python -m booktools.readme`` copies them there later too). It exits non-zero
 when a build executes what it should not.
 
     MNIST_NPZ=../shared/data/mnist.npz .venv/bin/python scripts/benchmark.py --readme
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from booktools import extract_tests
 from booktools.builds import build, copy_environment, copy_project, edit_one_code_cell
-from booktools.readme import write_section
+from booktools.readme import TABLES, write_section
 
 YARDSTICK = "book/first-classifier.md"
 # Glue names under which chapters publish the test accuracy of the model they train or load.
@@ -145,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         table = tables(runs, args.edit, chapters, project)
 
     print(table)
+    TABLES["benchmark"].parent.mkdir(parents=True, exist_ok=True)
+    TABLES["benchmark"].write_text(table + "\n", encoding="utf-8")
     problems = []
     if runs["warm"][1]:
         problems.append(f"the warm build executed {sorted(runs['warm'][1])}")

@@ -23,6 +23,8 @@ from booktools import extract_tests, paths
 from booktools.builds import build, copy_project, edit_one_code_cell
 from booktools.optional import skip_or_fail
 
+pytestmark = pytest.mark.slow
+
 EDITED = "book/mnist.md"
 #: The chapters of the small copy: one without MNIST, one that draws digits, one without figures.
 SMALL_TOC = """\

@@ -9,6 +9,8 @@ import pytest
 from handwriting import data
 from handwriting.data import ENV_VAR, MnistFileError, load_mnist
 
+pytestmark = pytest.mark.unit
+
 # sha256 of each array's bytes, as ../shared/data/README.md lists them.
 MNIST_SHA256 = {
     "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",

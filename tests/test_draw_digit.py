@@ -49,6 +49,8 @@ from booktools.browser import (
 )
 from booktools.optional import skip_or_fail
 
+pytestmark = pytest.mark.browser
+
 HTML = paths.HTML
 PAGE = "book/draw-a-digit.html"
 N_AGREEMENT = 1000

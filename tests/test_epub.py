@@ -80,6 +80,7 @@ def caption_text(figure) -> str:
     return caption.get_text(" ", strip=True)
 
 
+@pytest.mark.built
 def test_it_is_a_zip_whose_first_entry_is_the_epub_mimetype(epub):
     with zipfile.ZipFile(epub) as archive:
         first = archive.infolist()[0]
@@ -88,6 +89,7 @@ def test_it_is_a_zip_whose_first_entry_is_the_epub_mimetype(epub):
         assert archive.testzip() is None
 
 
+@pytest.mark.slow
 def test_epubcheck_reports_no_error(epub):
     tool = shutil.which("epubcheck")
     if not tool:
@@ -102,6 +104,7 @@ def test_epubcheck_reports_no_error(epub):
     assert result.returncode == 0 and not problems, report[-5000:]
 
 
+@pytest.mark.built
 def test_every_chapter_is_there_in_toc_order(book):
     documents = chapter_documents(book)
     assert list(documents) == list(extract_tests.toc_files()), (
@@ -112,6 +115,7 @@ def test_every_chapter_is_there_in_toc_order(book):
     assert positions == sorted(positions)
 
 
+@pytest.mark.built
 def test_every_figure_caption_code_cell_and_output_of_the_site_is_there(book):
     documents = chapter_documents(book)
     figures = 0
@@ -140,6 +144,7 @@ def test_every_figure_caption_code_cell_and_output_of_the_site_is_there(book):
     assert figures > 0
 
 
+@pytest.mark.built
 def test_mathematics_is_pictures_and_no_page_has_a_script(book):
     math_pictures = 0
     for document in spine(book):
@@ -159,6 +164,7 @@ def test_mathematics_is_pictures_and_no_page_has_a_script(book):
     assert math_pictures > 0, "no mathematics as SVG pictures (sphinx.ext.imgmath)"
 
 
+@pytest.mark.built
 def test_code_wraps_rather_than_running_off_the_page(book):
     for document in chapter_documents(book).values():
         links = parse(book, document).select('link[rel="stylesheet"]')
@@ -167,6 +173,7 @@ def test_code_wraps_rather_than_running_off_the_page(book):
     assert re.search(r"pre\s*\{[^}]*white-space:\s*pre-wrap", css.decode("utf-8"))
 
 
+@pytest.mark.built
 def test_the_drawing_page_points_to_the_web(book):
     documents = chapter_documents(book)
     page = parse(book, documents[Path("book/draw-a-digit.md")])
@@ -176,6 +183,7 @@ def test_the_drawing_page_points_to_the_web(book):
     ), links
 
 
+@pytest.mark.built
 def test_an_interactive_figure_is_its_picture_and_its_web_address(book):
     """A figure a reader moves on the web (handwriting/explorables.py) is a picture in the
     EPUB, with a note after it that gives the figure's web address."""
@@ -191,6 +199,7 @@ def test_an_interactive_figure_is_its_picture_and_its_web_address(book):
         assert web_address(page, name) in links, (page, name, links)
 
 
+@pytest.mark.built
 def test_the_colophon_and_the_cover_are_there(book):
     colophon = next(document for document in spine(book) if document.endswith("colophon.xhtml"))
     text = parse(book, colophon).get_text(" ", strip=True)
@@ -198,6 +207,7 @@ def test_the_colophon_and_the_cover_are_there(book):
     assert any(name.endswith("book-cover.png") for name in book.namelist())
 
 
+@pytest.mark.built
 def test_the_site_links_to_the_epub(epub):
     copy = HTML / EPUB.name
     assert copy.is_file() and copy.read_bytes() == epub.read_bytes(), (

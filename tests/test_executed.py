@@ -12,6 +12,8 @@ import pytest
 
 from booktools import extract_tests, paths
 
+pytestmark = pytest.mark.built
+
 # The pages that are notebooks (the bibliography has no code).
 CHAPTERS = [chapter.path for chapter in extract_tests.chapters()]
 

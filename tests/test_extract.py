@@ -6,6 +6,9 @@ import pytest
 
 from booktools import extract_tests
 from booktools.extract_tests import CellFailure, ExtractionError
+from booktools.toc import TocError
+
+pytestmark = pytest.mark.unit
 
 HEADER = """\
 ---
@@ -61,7 +64,7 @@ def test_a_page_named_in_the_toc_must_exist(tmp_path):
         {"intro": "# Intro\n"},
         toc="format: jb-book\nroot: book/intro\nchapters:\n  - file: book/gone\n",
     )
-    with pytest.raises(ExtractionError, match="book/gone"):
+    with pytest.raises(TocError, match="book/gone"):
         extract_tests.chapters(tmp_path)
 
 

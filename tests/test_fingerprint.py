@@ -9,6 +9,8 @@ import pytest
 from booktools import fingerprint as fp
 from booktools import paths
 
+pytestmark = pytest.mark.unit
+
 
 def helpers_of(chapter: str) -> set[str]:
     text = (paths.BOOK / chapter).read_text(encoding="utf-8")
@@ -16,8 +18,9 @@ def helpers_of(chapter: str) -> set[str]:
 
 
 def test_a_chapter_runs_the_helpers_it_imports_and_what_they_import():
-    # first-classifier imports data, figures, style and the store; the store imports models,
-    # the single neuron's recipe (neurons) and what records the machine.
+    # first-classifier imports data, figures, style and the store; the store imports
+    # models, machine (which records what trained a model) and neurons (the single
+    # neuron's recipe).
     assert helpers_of("first-classifier.md") == {
         "__init__.py",
         "data.py",
@@ -65,3 +68,14 @@ def test_a_chapter_whose_first_cell_shows_fails_clearly():
     text = "# A chapter\n\n```{code-cell} ipython3\nprint('visible')\n```\n"
     with pytest.raises(fp.FingerprintError, match="book/visible: the first code cell must be"):
         fp.with_fingerprint(text, "book/visible", "abc123")
+
+
+def test_the_first_cell_is_judged_on_its_tags_not_on_its_code():
+    """Its options are read as jupytext reads them, with or without a blank line after them."""
+    shown = "```{code-cell} ipython3\n:tags: [hide-input]\nx = 'remove-cell'\n```\n"
+    with pytest.raises(fp.FingerprintError, match="book/shown"):
+        fp.with_fingerprint(shown, "book/shown", "abc123")
+    hidden = "```{code-cell} ipython3\n---\ntags: [remove-cell]\n---\nx = 1\n```\n"
+    assert fp.with_fingerprint(hidden, "book/hidden", "abc123").endswith(
+        f"x = 1\n{fp.MARK} abc123\n```\n"
+    )

@@ -18,6 +18,8 @@ import pytest
 
 from booktools import extract_tests
 
+pytestmark = pytest.mark.unit
+
 TAG = "library:"
 #: Modules whose every function a chapter must show: the models the book teaches, and
 #: the numpy network of the from-scratch pages.

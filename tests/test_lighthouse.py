@@ -20,6 +20,8 @@ import pytest
 from booktools import lighthouse, paths
 from booktools.optional import skip_or_fail
 
+pytestmark = pytest.mark.slow
+
 PAGES = lighthouse.pages()
 RUNS = 1
 

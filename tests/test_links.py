@@ -14,6 +14,8 @@ from bs4 import BeautifulSoup
 
 from booktools import paths
 
+pytestmark = pytest.mark.built
+
 HTML = paths.HTML
 # The site's pages; _static holds theme files, among them Jinja macros named *.html.
 PAGES = (

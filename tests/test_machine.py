@@ -3,8 +3,11 @@
 import os
 
 import keras
+import pytest
 
 from handwriting import machine
+
+pytestmark = pytest.mark.unit
 
 
 def test_the_cpus_are_those_this_process_may_use():

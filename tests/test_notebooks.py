@@ -198,7 +198,6 @@ def cheapest(count: int) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.built
 def test_the_cheapest_notebooks_run_on_their_own():
     """In a fresh kernel, outside the checkout, helpers installed by the notebook's first cell."""
     chapters = cheapest(2)

@@ -7,6 +7,8 @@ import pytest
 from booktools import glossary, paths, prose
 from booktools.extract_tests import toc_files
 
+pytestmark = pytest.mark.unit
+
 PAGES = [paths.ROOT / path for path in toc_files()]
 
 #: Pages without exercises: the welcome and the back matter.
@@ -38,29 +40,39 @@ def exercises_and_solutions(text):
     return exercises, solutions
 
 
+def exercise_problems(name: str, text: str) -> list[str]:
+    """What is wrong with the exercises of the page ``name`` (its stem), or nothing."""
+    problems = []
+    if "\n## Exercises\n" not in text:
+        problems.append(f"{name} has no '## Exercises' section")
+    exercises, solutions = exercises_and_solutions(text)
+    if text.count("{exercise}") != len(exercises):
+        problems.append(f"{name}: an exercise without a label")
+    if len(exercises) < 2:
+        problems.append(f"{name} has {len(exercises)} exercises; two or three")
+    if not all(label.startswith(name + "-") for label in exercises):
+        problems.append(f"{name}: exercise labels start with '{name}-': {exercises}")
+    if sorted(solutions) != sorted(exercises):
+        problems.append(
+            f"{name}: one solution per exercise: {sorted(exercises)} against {sorted(solutions)}"
+        )
+    if not all(
+        re.search(r"\{solution(?:-start)?\} " + re.escape(label) + r"\n:class: dropdown", text)
+        for label in solutions
+    ):
+        problems.append(f"{name}: every solution is a dropdown, hidden until opened")
+    if text.count("{solution-start}") != text.count("{solution-end}"):
+        problems.append(f"{name}: a gated solution without its end")
+    if re.search(r"solution to exercise \d", text, re.I):
+        problems.append(f"{name} still has a hand-numbered solution; use sphinx-exercise")
+    return problems
+
+
 @pytest.mark.parametrize(
     "page", [page for page in PAGES if page.stem not in NO_EXERCISES], ids=lambda page: page.stem
 )
 def test_a_page_ends_with_exercises_and_their_solutions(page):
-    text = page.read_text(encoding="utf-8")
-    assert "\n## Exercises\n" in text, f"{page.name} has no '## Exercises' section"
-    exercises, solutions = exercises_and_solutions(text)
-    assert text.count("{exercise}") == len(exercises), f"{page.name}: an exercise without a label"
-    assert len(exercises) >= 2, f"{page.name} has {len(exercises)} exercises; two or three"
-    assert all(label.startswith(page.stem + "-") for label in exercises), (
-        f"{page.name}: exercise labels start with '{page.stem}-': {exercises}"
-    )
-    assert sorted(solutions) == sorted(exercises), (
-        f"{page.name}: one solution per exercise: {sorted(exercises)} against {sorted(solutions)}"
-    )
-    assert all(
-        re.search(r"\{solution(?:-start)?\} " + re.escape(label) + r"\n:class: dropdown", text)
-        for label in solutions
-    ), f"{page.name}: every solution is a dropdown, hidden until opened"
-    assert text.count("{solution-start}") == text.count("{solution-end}")
-    assert not re.search(r"solution to exercise \d", text, re.I), (
-        f"{page.name} still has a hand-numbered solution; use sphinx-exercise"
-    )
+    assert not exercise_problems(page.stem, page.read_text(encoding="utf-8"))
 
 
 def test_exercises_are_referred_to_from_their_own_page():
@@ -79,9 +91,19 @@ def test_exercises_are_referred_to_from_their_own_page():
     assert not elsewhere, elsewhere
 
 
-def test_the_exercise_check_finds_a_missing_solution():
-    text = ":::{exercise}\n:label: a-one\n\nWhy?\n:::\n\n:::{solution} a-two\n:class: dropdown\n"
-    assert exercises_and_solutions(text) == (["a-one"], ["a-two"])
+def test_the_exercise_check_finds_a_missing_solution_and_a_missing_section():
+    exercise = ":::{{exercise}}\n:label: a-{0}\n\nWhy?\n:::\n\n"
+    solution = ":::{{solution}} a-{0}\n:class: dropdown\n\nBecause.\n:::\n\n"
+    good = "# A\n\n## Exercises\n\n" + exercise.format(1) + exercise.format(2)
+    good += solution.format(1) + solution.format(2)
+    assert exercise_problems("a", good) == []
+    missing = good.replace(solution.format(2), "")
+    assert exercise_problems("a", missing) == [
+        "a: one solution per exercise: ['a-1', 'a-2'] against ['a-1']"
+    ]
+    assert exercise_problems("a", good.replace("## Exercises", "## Questions")) == [
+        "a has no '## Exercises' section"
+    ]
 
 
 def test_the_glossary_defines_forty_terms_once_each():

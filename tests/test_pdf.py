@@ -17,6 +17,8 @@ from booktools.explorables import interactive_figures, web_address
 from booktools.optional import skip_or_fail
 from booktools.parts import part_name
 
+pytestmark = pytest.mark.built
+
 ROOT = paths.ROOT
 LATEX = paths.LATEX
 PDF = paths.PDF
@@ -74,7 +76,7 @@ def test_the_parts_of_the_toc_are_parts_of_the_pdf(text):
     numerals = ["I", "II", "III", "IV", "V", "VI"]
     parts = [
         c for c in captions if c != "Back matter"
-    ]  # book/_ext/book_latex.py makes no part of it
+    ]  # booktools/sphinx/pdf.py makes no part of it
     assert parts
     position = 0
     for numeral, caption in zip(numerals, parts):
@@ -102,7 +104,7 @@ def test_every_font_is_embedded(pdf):
     assert not not_embedded, not_embedded
 
 
-def test_no_glyph_is_missing():
+def test_no_glyph_is_missing(pdf):
     log = (LATEX / "handwriting-recognition.log").read_text(encoding="utf-8", errors="replace")
     missing = sorted(set(re.findall(r"Missing character: There is no (.+?) in font", log)))
     assert not missing, f"characters the PDF's fonts lack: {missing}"
@@ -207,7 +209,7 @@ def test_every_embedded_image_is_a_small_unsmoothed_pixel_image(pdf):
 
 def test_an_interactive_figure_is_a_vector_picture_with_its_web_address(pdf):
     """The figures a reader moves on the web: in print, their picture (vector, as every
-    plot) and a note after it with the figure's web address (book/_ext/book_editions.py)."""
+    plot) and a note after it with the figure's web address (booktools/sphinx/explorables.py)."""
     tex = TEX.read_text(encoding="utf-8")
     pictures = dict((label, name) for name, label in included_graphics(tex))
     figures = interactive_figures()

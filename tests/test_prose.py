@@ -12,6 +12,8 @@ import pytest
 from booktools import paths, prose
 from booktools.extract_tests import toc_files
 
+pytestmark = pytest.mark.unit  # MyST's parser on the sources: nothing built
+
 #: A page with every kind of block: the words "inN" are prose, the words "outN" are not.
 PAGE = """\
 ---

@@ -8,6 +8,8 @@ import pytest
 from booktools import publish_notebooks
 from booktools.notebooks import METADATA_KEY
 
+pytestmark = pytest.mark.unit
+
 
 def git(repo, *args):
     return subprocess.run(

@@ -7,6 +7,8 @@ import pytest
 
 from handwriting import seeds, store
 
+pytestmark = pytest.mark.unit
+
 CALLS = []
 
 

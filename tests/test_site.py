@@ -5,7 +5,7 @@ so these tests read the site the build just wrote.
 """
 
 import re
-import sys
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,9 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from booktools import extract_tests, paths
-
-sys.path.insert(0, str(paths.ROOT / "book" / "_ext"))
-import book_speed  # noqa: E402 - the build's own extension, from book/_ext
+from booktools.sphinx import moved_data
 
 HTML = paths.HTML
 PAGES = [path.with_suffix(".html") for path in extract_tests.toc_files()]
@@ -40,19 +38,23 @@ DEBRIS = {
 }
 
 
+@cache
 def page(relative: Path) -> BeautifulSoup:
+    """A built page, parsed once for all the tests that read it."""
     path = HTML / relative
     if not path.is_file():
         pytest.fail(f"{path} is missing: build the book first (`make book`; `make test` does it)")
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_is_built_with_a_title(relative):
     soup = page(relative)
     assert soup.find("h1") is not None and soup.find("h1").get_text(strip=True)
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_cell_outputs_are_clean(relative):
     soup = page(relative)
@@ -65,6 +67,7 @@ def test_cell_outputs_are_clean(relative):
             assert match is None, f"{relative}: {what} in a cell output: {text[:300]!r}"
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_images_are_local_and_have_alt_text(relative):
     for image in page(relative).find_all("img"):
@@ -76,6 +79,7 @@ def test_images_are_local_and_have_alt_text(relative):
         assert image.get("alt", "").strip(), f"{relative}: image {source} has no alt text"
 
 
+@pytest.mark.unit
 def test_the_debris_patterns_catch_what_they_should():
     """The patterns above would catch the real thing (so the clean pass means something)."""
     samples = {
@@ -95,6 +99,7 @@ def test_the_debris_patterns_catch_what_they_should():
         assert not any(pattern.search(sample) for pattern in DEBRIS.values()), sample
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
 def test_each_chapter_offers_its_notebook_and_source(chapter):
     """The side bar links to the chapter as .ipynb (tests/test_notebooks.py reads it) and to its .md."""
@@ -119,6 +124,7 @@ def launch_settings():
     return url, org_repo, config["repository"]["branch"]
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("chapter", extract_tests.chapters(), ids=lambda c: c.name)
 def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     """Colab and Binder open book/<chapter>.ipynb from the launch branch, the notebook this build made."""
@@ -136,6 +142,7 @@ def test_launch_buttons_open_the_chapter_as_a_notebook(chapter):
     assert (HTML / "_notebooks" / notebook).is_file()
 
 
+@pytest.mark.built
 def test_previous_and_next_links_follow_the_table_of_contents():
     order = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()]
     for index, relative in enumerate(order):
@@ -152,8 +159,8 @@ def test_previous_and_next_links_follow_the_table_of_contents():
                 assert link is None, f"{relative}: {selector} leads outside the book"
 
 
-# Findable, light and dated: what book/_ext/book_site.py, book_icons.py and
-# book_figures.py add to every page, and the files a search engine asks for.
+# Findable, light and dated: what booktools/sphinx/seo.py, icons.py and
+# figures.py add to every page, and the files a search engine asks for.
 
 
 def site_url() -> str:
@@ -170,6 +177,7 @@ def front_matter(relative: Path) -> dict:
     return yaml.safe_load(source.split("---\n")[1]) if source.startswith("---\n") else {}
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_has_its_description_canonical_url_and_social_tags(relative):
     soup = page(relative)
@@ -192,6 +200,7 @@ def test_page_has_its_description_canonical_url_and_social_tags(relative):
     assert icon is not None and (HTML / relative).parent.joinpath(icon["href"]).is_file()
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_shows_the_date_it_last_changed(relative):
     footer = page(relative).select_one(".footer-item .last-updated, p.last-updated")
@@ -199,6 +208,7 @@ def test_page_shows_the_date_it_last_changed(relative):
     assert re.search(r"\d{1,2} \w+ 20\d\d", footer.get_text()), footer.get_text()
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
     soup = page(relative)
@@ -213,47 +223,19 @@ def test_page_carries_no_icon_library_and_sizes_its_figures(relative):
         assert (img.get("loading") == "lazy") == (index > 0), f"{relative}: {img['src']} loading"
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("relative", PAGES, ids=[p.as_posix() for p in PAGES])
 def test_page_keeps_its_large_data_in_files_of_their_own(relative):
-    """book_speed moved every base64 PNG and every large JSON element out of the page."""
+    """The moved-data step moved every base64 PNG and every large JSON element out of the page."""
     text = (HTML / relative).read_text(encoding="utf-8")
     assert "data:image/png;base64," not in text, f"{relative}: a PNG is still written in"
     for element in page(relative).select('script[type="application/json"]'):
-        assert len(element.get_text()) <= book_speed.MIN_MOVED, f"{relative}: {element.get('id')}"
+        assert len(element.get_text()) <= moved_data.MIN_MOVED, f"{relative}: {element.get('id')}"
         if element.get("src"):
             assert (HTML / relative).parent.joinpath(element["src"]).resolve().is_file()
 
 
-def test_moving_data_out_writes_files_named_by_content_and_deletes_the_unnamed(tmp_path):
-    import base64
-
-    site = tmp_path / "html"
-    page_path = site / "book" / "a.html"
-    page_path.parent.mkdir(parents=True)
-    png = base64.b64encode(b"\x89PNG not really").decode("ascii")
-    data = "[" + "1," * book_speed.MIN_MOVED + "1]"
-    text = (
-        f'<img src="data:image/png;base64,{png}">'
-        f'<script type="application/json" id="numbers" data-x="1">{data}</script>'
-        '<script type="application/json" id="small">[1]</script>'
-    )
-    moved = book_speed.move_data_out(text, page_path, site)
-    soup = BeautifulSoup(moved, "html.parser")
-    frame = page_path.parent / soup.img["src"]
-    assert soup.img["src"].startswith("../_images/inline-") and frame.read_bytes().startswith(
-        b"\x89PNG"
-    )
-    numbers = soup.find(id="numbers")
-    assert numbers.get_text() == "" and numbers["data-x"] == "1"
-    assert (page_path.parent / numbers["src"]).read_text() == data
-    assert soup.find(id="small").get_text() == "[1]", "small data stays in the page"
-    assert book_speed.move_data_out(moved, page_path, site) == moved, "moving twice changes nothing"
-    stale = site / "_static" / "data" / "numbers-0000000000000000.json"
-    stale.write_text("[]")
-    book_speed.delete_unnamed_files(site, [moved])
-    assert not stale.exists() and frame.exists() and (page_path.parent / numbers["src"]).exists()
-
-
+@pytest.mark.built
 def test_sitemap_robots_and_404_page():
     from xml.etree import ElementTree
 
@@ -272,6 +254,7 @@ def test_sitemap_robots_and_404_page():
     assert (HTML / "favicon.ico").is_file()
 
 
+@pytest.mark.unit
 def test_citation_file_is_valid_cff():
     """CITATION.cff has what Citation File Format 1.2.0 requires, and names this book."""
     import yaml
@@ -319,6 +302,7 @@ CFF_KEYS = {
 }
 
 
+@pytest.mark.unit
 def test_the_changelog_closes_the_back_matter():
     from booktools.extract_tests import toc_files
 

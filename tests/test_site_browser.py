@@ -43,6 +43,8 @@ import pytest
 from booktools import extract_tests, page_budget, paths
 from booktools.browser import axe_violations, opened_page, serve, site_in_chromium
 
+pytestmark = pytest.mark.browser
+
 HTML = paths.HTML
 PAGES = [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()] + [
     "genindex.html",
@@ -70,7 +72,7 @@ def untypeset_math(page) -> list[str]:
     """Whether every formula of the page was typeset; returns a problem if some was left as TeX.
 
     The build typesets the mathematics as SVG when Node.js is there
-    (book/_ext/book_math.py); otherwise the site's MathJax does it in the browser,
+    (booktools/sphinx/maths.py); otherwise the site's MathJax does it in the browser,
     and this waits for it.
     """
     math = page.locator(".math").count()

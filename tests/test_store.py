@@ -53,6 +53,7 @@ def tiny(monkeypatch, tmp_path):
     return tmp_path / "models"
 
 
+@pytest.mark.unit
 def test_a_model_is_trained_once_then_loaded(tiny):
     first = store.trained("tiny")
     second = store.trained("tiny")
@@ -64,6 +65,7 @@ def test_a_model_is_trained_once_then_loaded(tiny):
     assert [entry.name.split("-")[0] for entry in tiny.iterdir()] == ["tiny"]
 
 
+@pytest.mark.unit
 def test_the_key_changes_with_the_data_the_settings_and_the_code(tiny, monkeypatch):
     key = store.entry_key("tiny", "data-1")
     assert store.entry_key("tiny", "data-1") == key
@@ -75,6 +77,7 @@ def test_the_key_changes_with_the_data_the_settings_and_the_code(tiny, monkeypat
     assert store.entry_key("tiny", "data-1") != key
 
 
+@pytest.mark.unit
 def test_a_new_entry_replaces_the_recipes_older_ones(tiny, monkeypatch):
     store.trained("tiny")
     monkeypatch.setitem(
@@ -85,6 +88,7 @@ def test_a_new_entry_replaces_the_recipes_older_ones(tiny, monkeypatch):
     assert [entry.name for entry in tiny.iterdir()] == [store._folder("tiny", newer.key).name]
 
 
+@pytest.mark.unit
 def test_an_interrupted_write_is_never_loaded(tiny, monkeypatch):
     def interrupted(self, path):
         path.write_bytes(b"half a model")
@@ -106,6 +110,7 @@ def test_an_interrupted_write_is_never_loaded(tiny, monkeypatch):
     assert TRAINED == [2], "the leftover was not used: the model was trained"
 
 
+@pytest.mark.unit
 def test_an_unreadable_entry_is_trained_again(tiny):
     entry = store._folder("tiny", store.trained("tiny").key)
     (entry / store.MODEL_FILE).write_bytes(b"not a model")
@@ -114,6 +119,7 @@ def test_an_unreadable_entry_is_trained_again(tiny):
     assert json.loads((entry / store.ENTRY_FILE).read_text())["key"] == again.key
 
 
+@pytest.mark.unit
 def test_an_entry_records_what_trained_it(tiny, monkeypatch):
     first = store.trained("tiny")
     assert first.machine == store.machine.record()
@@ -127,6 +133,7 @@ def test_an_entry_records_what_trained_it(tiny, monkeypatch):
     assert loaded.trained_on.startswith("1 GPU and 64 CPUs, TensorFlow ")
 
 
+@pytest.mark.unit
 def test_an_entry_of_an_older_format_is_trained_again(tiny):
     entry = store._folder("tiny", store.trained("tiny").key) / store.ENTRY_FILE
     older = json.loads(entry.read_text())
@@ -136,6 +143,7 @@ def test_an_entry_of_an_older_format_is_trained_again(tiny):
     assert TRAINED == [2, 2]
 
 
+@pytest.mark.unit
 def test_keeping_a_model_that_is_not_the_recipes_fails_clearly(tiny):
     other = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
     with pytest.raises(ValueError, match="is not the one handwriting.models builds"):
@@ -152,6 +160,7 @@ def built_store():
     return paths.MODELS
 
 
+@pytest.mark.built
 @pytest.mark.parametrize("name", sorted(store.RECIPES))
 def test_the_build_kept_every_model(built_store, name, monkeypatch):
     monkeypatch.setenv(store.ENV_VAR, str(built_store))
@@ -168,6 +177,7 @@ def test_the_build_kept_every_model(built_store, name, monkeypatch):
     assert kept.seconds > 0 and len(kept.history["loss"]) == epochs
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mlp", "mlp_validated", "plain_cnn", "neuron"])
 def test_a_chapter_alone_trains_the_model_the_book_kept(built_store, name, monkeypatch, tmp_path):
     """The kept model came from a chapter's own cells; the recipe, run alone, trains it again.

@@ -13,6 +13,8 @@ import pytest
 
 from booktools import cells, extract_tests, paths
 
+pytestmark = pytest.mark.unit
+
 RUFF = Path(sys.executable).with_name("ruff")
 
 

@@ -2,7 +2,7 @@
 
 On the web site every ``{term}`` link is drawn in the text's own colour with a
 dotted underline, and its definition shows beside it on hover and on keyboard
-focus (booktools/term_tips.py, book/_static/term-tips.js). These tests check
+focus (booktools/sphinx/term_tips.py, book/_static/term-tips.js). These tests check
 the build's output (every term link marked, the module on exactly the pages that
 need it, every definition written as on the glossary page), then a chapter in
 Chromium, in the light and the dark theme, and finally that neither the PDF nor
@@ -18,9 +18,10 @@ import zipfile
 import pytest
 from bs4 import BeautifulSoup
 
-from booktools import extract_tests, glossary, paths, term_tips
+from booktools import extract_tests, glossary, paths
 from booktools.browser import axe_violations, opened_page, site_in_chromium
 from booktools.optional import skip_or_fail
+from booktools.sphinx import term_tips
 
 HTML = paths.HTML
 DEFINITIONS = HTML / "_static" / term_tips.DEFINITIONS
@@ -37,7 +38,9 @@ def built():
     if not (HTML / "index.html").is_file():
         pytest.fail(f"{HTML} holds no built site: run `make book` first")
     if not DEFINITIONS.is_file():
-        pytest.fail(f"{DEFINITIONS} is missing: booktools.term_tips did not run in the build")
+        pytest.fail(
+            f"{DEFINITIONS} is missing: booktools.sphinx.term_tips did not run in the build"
+        )
     return json.loads(DEFINITIONS.read_text(encoding="utf-8"))
 
 
@@ -45,6 +48,7 @@ def soup(relative: str) -> BeautifulSoup:
     return BeautifulSoup((HTML / relative).read_text(encoding="utf-8"), "html.parser")
 
 
+@pytest.mark.built
 def test_every_definition_is_written_as_the_glossary_page_gives_it(built):
     page = soup("book/glossary.html")
     for anchor in page.select("a.headerlink"):
@@ -57,6 +61,7 @@ def test_every_definition_is_written_as_the_glossary_page_gives_it(built):
     assert sorted(entry["term"] for entry in built.values()) == sorted(glossary.terms())
 
 
+@pytest.mark.built
 @pytest.mark.parametrize(
     "relative", [path.with_suffix(".html").as_posix() for path in extract_tests.toc_files()]
 )
@@ -97,6 +102,7 @@ def shown_tip(page) -> str:
     return words(tip.inner_text())
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_a_term_link_is_quiet_and_shows_its_definition_on_hover_and_focus(built, browser, theme):
     chromium, base_url = browser
@@ -143,6 +149,7 @@ def test_a_term_link_is_quiet_and_shows_its_definition_on_hover_and_focus(built,
         assert not problems, f"{CHAPTER} ({theme} theme):\n" + "\n".join(problems)
 
 
+@pytest.mark.built
 def test_the_epub_has_no_definitions_but_the_glossary(built):
     """E-readers run no script: the EPUB carries neither the module nor its data,
     and each definition is in the glossary chapter only."""
@@ -167,6 +174,7 @@ def test_the_epub_has_no_definitions_but_the_glossary(built):
         assert len(holding) == 1 and "glossary" in holding[0], (entry["term"], holding)
 
 
+@pytest.mark.built
 def test_the_pdf_build_has_no_definitions_but_the_glossary():
     if not paths.PDF.is_file():
         skip_or_fail(f"{paths.PDF} is missing: build the PDF first (`make pdf`)")

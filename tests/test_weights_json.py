@@ -11,6 +11,8 @@ import pytest
 
 from handwriting import weights_json
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def network():

@@ -13,6 +13,8 @@ import pytest
 from booktools import paths
 from booktools.optional import skip_or_fail
 
+pytestmark = pytest.mark.unit
+
 ROOT = paths.ROOT
 SCRIPT = ROOT / "scripts" / "lint_workflows.mjs"
 
@@ -68,3 +70,75 @@ def test_the_workflow_publishes_the_notebooks_the_launch_buttons_open():
     assert published == launched, (
         f"the workflow publishes {published!r}, the buttons open {launched!r}"
     )
+
+
+# --- the weekly run against the newest releases ---------------------------------------
+
+LATEST = ROOT / ".github" / "workflows" / "latest.yml"
+
+
+def normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def latest_workflow() -> tuple[dict, str]:
+    import yaml
+
+    text = LATEST.read_text(encoding="utf-8")
+    return yaml.safe_load(text), text
+
+
+def upgraded_packages(text: str) -> set[str]:
+    command = re.search(
+        r"pip install --upgrade(.*?)\n\s*\.venv/bin/python -m pip freeze", text, re.S
+    )
+    assert command, "the weekly run does not pip install --upgrade the stack"
+    words = command.group(1).replace("\\\n", " ").split()
+    # What follows an option is its value (--upgrade-strategy eager), not a package.
+    values = {after for option, after in zip(words, words[1:]) if option.startswith("--")}
+    packages = [word for word in words if not word.startswith("-") and word not in values]
+    return {normalised(re.split(r"[<>=]", word.strip('"'))[0]) for word in packages}
+
+
+def test_a_weekly_run_builds_and_tests_against_the_newest_releases_and_may_fail():
+    workflow, text = latest_workflow()
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    (cron,) = [entry["cron"] for entry in triggers["schedule"]]
+    minute, hour, day, month, weekday = cron.split()
+    assert day == month == "*" and weekday != "*", f"{cron} is not weekly"
+    job = workflow["jobs"]["latest"]
+    assert job["continue-on-error"] is True, "the weekly run must not block anything"
+    runs = [step.get("run", "") for step in job["steps"]]
+    for command in ("make book", "make pdf", "make epub", "-m booktools.sphinx.patches", "pytest"):
+        assert any(command in run for run in runs), f"the weekly run does not run {command}"
+    summary = [step for step in job["steps"] if "GITHUB_STEP_SUMMARY" in step.get("run", "")]
+    assert summary and summary[0].get("if") == "always()", "what broke goes to the job summary"
+
+
+def test_the_weekly_run_upgrades_every_package_the_book_loads_or_patches():
+    from importlib.metadata import packages_distributions
+
+    from booktools.sphinx import patches
+
+    _, text = latest_workflow()
+    upgraded = upgraded_packages(text)
+    for package in (
+        "jupyter-book",
+        "sphinx",
+        "myst-nb",
+        "sphinx-book-theme",
+        "pydata-sphinx-theme",
+    ):
+        assert package in upgraded, package
+    patched = {normalised(p.package) for p in patches.PATCHES if p.package != "matplotlib"}
+    assert patched <= upgraded, f"patched but not upgraded weekly: {patched - upgraded}"
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    distributions = packages_distributions()
+    for extension in config["sphinx"]["config"]["extensions"]:
+        top = extension.split(".")[0]
+        if top == "booktools":
+            continue
+        names = {normalised(name) for name in distributions.get(top, [])}
+        assert names & upgraded, f"{extension} ({names}) is not upgraded by the weekly run"

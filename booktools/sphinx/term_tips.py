@@ -11,7 +11,9 @@ builder; not the EPUB, whose readers run no script, nor the PDF):
   text;
 - each page with a term link loads ``book/_static/term-tips.js``, an ES module
   (deferred by nature), which fetches that file at the first hover or focus on
-  a term link and shows the definition beside the link.
+  a term link and shows the definition beside the link; the site's one
+  page-context handler (booktools/sphinx/web.py) adds it where
+  :func:`has_term_links` finds one.
 
 Why not a maintained extension (each checked against Sphinx 7.4, Jupyter Book
 1.0.4, sphinx-book-theme 1.3 and pydata-sphinx-theme 0.17.1, and the site's
@@ -29,9 +31,7 @@ rules: no request outside the site, scripts deferred, pages under 600 kB):
   well; and on a rebuild it leaves the old script of every page in a subfolder
   (``_static/tippy/book/``), since it deletes old files by the wrong name.
 
-This module and its script are about 200 lines with no dependency. It should
-move to the site's part of the tooling (``booktools/sphinx/``) when the Sphinx
-extensions move there.
+This module and its script are about 200 lines with no dependency.
 """
 
 from __future__ import annotations
@@ -68,12 +68,9 @@ def mark_term_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         reference["classes"].append(CLASS)
 
 
-def load_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """The definitions' script, on the web pages that have a term link."""
-    if app.builder.name not in WEB_BUILDERS or doctree is None:
-        return
-    if next(doctree.findall(_is_term_reference), None) is not None:
-        app.add_js_file(SCRIPT, type="module")
+def has_term_links(doctree) -> bool:
+    """Whether a page's doctree holds a ``{term}`` link (and so needs the definitions' script)."""
+    return doctree is not None and next(doctree.findall(_is_term_reference), None) is not None
 
 
 def definitions(app: Sphinx) -> dict[str, dict[str, str]]:
@@ -111,6 +108,5 @@ def write_definitions(app: Sphinx, exception) -> None:
 
 def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", mark_term_links)
-    app.connect("html-page-context", load_script)
     app.connect("build-finished", write_definitions)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

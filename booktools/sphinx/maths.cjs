@@ -1,5 +1,5 @@
 // Typeset TeX as SVG with the site's own MathJax (sphinx-mathjax-offline's copy,
-// run in Node.js), for book/_ext/book_math.py. Reads JSON from stdin:
+// run in Node.js), for booktools/sphinx/maths.py. Reads JSON from stdin:
 //   {"mathjax": "<the mathjax folder>", "pages": [[{"tex": "...", "display": true}, ...], ...]}
 // and writes JSON to stdout: {"css": "<the style sheet SVG output needs>",
 //   "pages": [{"html": ["<mjx-container ...>", ...], "glyphs": "<svg ...><defs>...</defs></svg>"}, ...],

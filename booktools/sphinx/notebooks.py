@@ -136,6 +136,7 @@ def refresh_setup_cells(app: Sphinx, exception) -> None:
 
 def launch_notebook(context: dict, pagename: str) -> None:
     """Make the launch buttons open ``<page>.ipynb`` where the theme wrote ``<page>.md``."""
+    # A patch of sphinx-book-theme 1.3.0's page context (booktools/sphinx/patches.py).
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
             continue

@@ -1,4 +1,4 @@
-"""What makes the site findable, shareable and dated, beyond the pages themselves.
+"""What makes the web site findable, shareable and dated, beyond the pages themselves.
 
 - A ``<meta name="description">`` on every page, from the ``description`` of
   its front matter (and the same text as its Open Graph description).
@@ -74,7 +74,7 @@ def add_page_metadata(
             "%s has no description in its front matter (the search engines' summary)",
             pagename,
             location=pagename,
-            type="book_site",
+            type="seo",
         )
         return
     context.setdefault("metatags", "")
@@ -171,7 +171,8 @@ def draw_social_preview(path: Path, title: str) -> None:
 
 
 def write_site_files(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html":
+    """The favicon, the social preview and robots.txt, for the web site (not the EPUB)."""
+    if exception is not None or app.builder.name != "html":
         return
     outdir = Path(app.outdir)
     draw_favicon(outdir / FAVICON)
@@ -189,11 +190,13 @@ def write_site_files(app: Sphinx, exception) -> None:
 def write_every_page(app: Sphinx, env) -> list[str]:
     """Have the HTML builder write every page, not only the pages that changed.
 
-    sphinx-sitemap lists only the pages a build writes, so a build that
-    wrote three pages would leave a sitemap of three. Writing is quick: no
-    page is read or executed again for it.
+    A patch for sphinx-sitemap 2.9.0 (booktools/sphinx/patches.py): it lists
+    only the pages a build writes, so a build that wrote three pages would leave
+    a sitemap of three (https://github.com/jdillard/sphinx-sitemap/issues/13).
+    Writing is quick: no page is read or executed again for it. The EPUB
+    builder writes every page anyway, into a folder made afresh.
     """
-    return sorted(env.found_docs) if app.builder.format == "html" else []
+    return sorted(env.found_docs) if app.builder.name == "html" else []
 
 
 def setup(app: Sphinx) -> dict:

@@ -1,20 +1,26 @@
 """The theme's icons without Font Awesome's script and full fonts.
 
-pydata-sphinx-theme loads ``fontawesome.js`` (530 kB compressed), which turns
-every ``<i class="fa-...">`` into an SVG in the browser, and two icon fonts
-(267 kB) for the icons its style sheets draw (admonitions, external links).
-A page shows about a dozen of the two thousand icons. After the build, this
-extension:
+pydata-sphinx-theme loads ``fontawesome.js`` (530 kB compressed), which turns every
+``<i class="fa-...">`` into an SVG in the browser, and two icon fonts (267 kB) for
+the icons its style sheets draw (admonitions, external links). A page shows about a
+dozen of the two thousand icons. This step of the finishing pass:
 
-- writes each ``<i class="fa-...">`` (or empty ``<span>``) of every page as the inline SVG of its
-  glyph, read from the theme's own icon fonts with fontTools;
+- writes each ``<i class="fa-...">`` (or empty ``<span>``) of every page as the
+  inline SVG of its glyph, read from the theme's own icon fonts with fontTools;
 - removes the ``fontawesome.js`` script from every page;
-- removes from the site's copy of the theme's style sheet the table that maps
-  each of Font Awesome's two thousand class names to its glyph (20 kB of its
-  66 kB compressed), which no page uses any more;
-- writes ``_static/book-icons.css`` with the few glyphs the style sheets draw
-  as a font subset (WOFF, a few kilobytes), declared after the theme's
-  ``@font-face`` rules so that the full fonts are never requested.
+- removes from the site's copy of the theme's style sheet the table that maps each
+  of Font Awesome's two thousand class names to its glyph (20 kB of its 66 kB
+  compressed), which no page uses any more;
+- writes ``_static/book-icons.css`` with the few glyphs the style sheets draw as a
+  font subset (WOFF, a few kilobytes), declared after the theme's ``@font-face``
+  rules so that the full fonts are never requested.
+
+A patch of pydata-sphinx-theme 0.17.1 and sphinx-book-theme 1.3.0
+(booktools/sphinx/patches.py): it reads the class table of the theme's minified
+style sheet and the font files inside its wheel, so a theme that moves them or
+writes its icons another way breaks it. Upstream's script is 1.4 MB
+(https://github.com/pydata/pydata-sphinx-theme/issues/2379). A page's icon this
+step cannot draw is a build warning, and so, with ``-W``, an error.
 
 The icons are Font Awesome Free's (CC BY 4.0, fonts SIL OFL 1.1), as the theme
 ships them; nothing of them is kept in this repository.
@@ -27,8 +33,9 @@ import io
 import re
 from pathlib import Path
 
-from sphinx.application import Sphinx
 from sphinx.util import logging
+
+from booktools.sphinx import markup
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +58,13 @@ STYLE_CLASSES = {
 SIZES = {"fa-lg", "fa-sm", "fa-xs", "fa-2x", "fa-fw"}
 #: Font Awesome draws its glyphs in a 512-unit square from 448 above the baseline to 64 below.
 GLYPH_TOP, GLYPH_HEIGHT = 448, 512
-
-#: An empty <i> or <span> with Font Awesome classes: the theme writes its icons as both.
-ICON = re.compile(
-    r"<(i|span)\s+([^>]*?)\bclass=\"([^\"]*\b(?:fa-[a-z0-9-]+|fa[srb])\b[^\"]*)\"([^>]*)>\s*</\1>"
-)
-FA_SCRIPT = re.compile(
-    r"\s*<script[^>]*src=\"[^\"]*_static/scripts/fontawesome\.js[^\"]*\"[^>]*></script>"
-)
+#: A class that makes an element a Font Awesome icon.
+ICON_CLASS = re.compile(r"^(?:fa-[a-z0-9-]+|fa[srb])$")
+FONT_AWESOME_SCRIPT = re.compile(r"_static/scripts/fontawesome\.js")
 #: A glyph of the private use area in a style sheet: "\f105" or the character itself.
 PRIVATE_GLYPH = re.compile(r"\"(?:\\([ef][0-9a-f]{3})|([\ue000-\uf8ff]))\"")
+#: One rule of Font Awesome's class table: ``.fa-book:before{content:"\\f02d"}``.
+CLASS_TABLE_RULE = re.compile(r"(?:\.fa-[a-z0-9-]+:before,?)+\{content:\"[^\"]*\"\}")
 
 
 def theme_static() -> Path:
@@ -84,11 +88,15 @@ def codepoints() -> dict[str, int]:
     return names
 
 
+def _font_file(style: str) -> Path:
+    return theme_static() / "vendor" / "fontawesome" / "webfonts" / FONTS[style][0]
+
+
 @functools.cache
 def font(style: str):
     from fontTools.ttLib import TTFont
 
-    return TTFont(theme_static() / "vendor" / "fontawesome" / "webfonts" / FONTS[style][0])
+    return TTFont(_font_file(style))
 
 
 @functools.cache
@@ -107,9 +115,9 @@ def glyph_svg(style: str, point: int) -> tuple[int, int, str] | None:
     return face["hmtx"][name][0], GLYPH_HEIGHT, pen.getCommands()
 
 
-def svg_for(match: re.Match) -> str:
-    before, classes, after = match.group(2, 3, 4)
-    classes = classes.split()
+def svg_for(element: markup.Element) -> str | None:
+    """The inline SVG that draws an icon element, or None (with a warning) if none can."""
+    classes = element.classes
     style = next((STYLE_CLASSES[c] for c in classes if c in STYLE_CLASSES), "solid")
     names = [
         c[3:] for c in classes if c.startswith("fa-") and c not in SIZES and c not in STYLE_CLASSES
@@ -117,15 +125,15 @@ def svg_for(match: re.Match) -> str:
     point = next((codepoints()[n] for n in names if n in codepoints()), None)
     drawn = glyph_svg(style, point) if point is not None else None
     if drawn is None:
-        logger.warning(
-            "no Font Awesome glyph for <i class=%r>", " ".join(classes), type="book_icons"
-        )
-        return match.group(0)
+        logger.warning("no Font Awesome glyph for <i class=%r>", " ".join(classes), type="icons")
+        return None
     width, height, path = drawn
     kept = [c for c in classes if not c.startswith("fa") or c in SIZES]
     kept = ["book-icon"] + [f"book-icon-{c[3:]}" if c in SIZES else c for c in kept]
-    attributes = f"{before}{after}".strip()
-    if "aria-hidden" not in attributes:
+    attributes = " ".join(
+        markup.attribute(name, value) for name, value in element.attrs.items() if name != "class"
+    )
+    if "aria-hidden" not in element.attrs:
         attributes += ' aria-hidden="true"'
     return (
         f'<svg class="{" ".join(kept)}" {attributes.strip()} viewBox="0 0 {width} {height}" '
@@ -133,9 +141,24 @@ def svg_for(match: re.Match) -> str:
     )
 
 
+def is_icon(element: markup.Element, text: str) -> bool:
+    """An empty <i> or <span> with Font Awesome classes: the theme writes its icons as both."""
+    return (
+        element.tag in ("i", "span")
+        and any(ICON_CLASS.match(c) for c in element.classes)
+        and not element.content(text).strip()
+    )
+
+
 def rewrite_page(text: str) -> str:
-    text = FA_SCRIPT.sub("", text)
-    return ICON.sub(svg_for, text)
+    edits = []
+    for element in markup.elements(text, "i", "span", "script"):
+        if element.tag == "script":
+            if FONT_AWESOME_SCRIPT.search(element.attrs.get("src") or ""):
+                edits.append((*markup.with_leading_space(text, element), ""))
+        elif is_icon(element, text) and (svg := svg_for(element)) is not None:
+            edits.append((element.start, element.end, svg))
+    return markup.splice(text, edits)
 
 
 def stylesheet_glyphs() -> set[int]:
@@ -152,10 +175,7 @@ def stylesheet_glyphs() -> set[int]:
     sheets = [theme_static() / "styles" / "pydata-sphinx-theme.css", *book_css.glob("*.css")]
     found = set()
     for sheet in sheets:
-        css = sheet.read_text(encoding="utf-8")
-        css = re.sub(
-            r"\.fa-[a-z0-9-]+:before(,\.fa-[a-z0-9-]+:before)*\{content:\"[^\"]*\"\}", "", css
-        )
+        css = CLASS_TABLE_RULE.sub("", sheet.read_text(encoding="utf-8"))
         for escaped, literal in PRIVATE_GLYPH.findall(css):
             found.add(int(escaped, 16) if escaped else ord(literal))
     return found
@@ -174,7 +194,7 @@ def subset_font(style: str, points: set[int]) -> bytes | None:
     options.name_IDs = [0, 1, 2]  # keep the copyright and family names: the licence asks for them
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=wanted)
-    copy = type(face)(io.BytesIO(_font_bytes(style)))
+    copy = type(face)(io.BytesIO(_font_file(style).read_bytes()))
     subsetter.subset(copy)
     out = io.BytesIO()
     copy.flavor = "woff"
@@ -182,14 +202,10 @@ def subset_font(style: str, points: set[int]) -> bytes | None:
     return out.getvalue()
 
 
-def _font_bytes(style: str) -> bytes:
-    return (theme_static() / "vendor" / "fontawesome" / "webfonts" / FONTS[style][0]).read_bytes()
-
-
 def write_stylesheet(outdir: Path) -> None:
     points = stylesheet_glyphs()
     rules = [
-        "/* Written by book/_ext/book_icons.py: the icons the theme's style sheets draw,",
+        "/* Written by booktools/sphinx/icons.py: the icons the theme's style sheets draw,",
         "   a subset of Font Awesome Free (fonts SIL OFL 1.1, icons CC BY 4.0). */",
     ]
     for style, (_, family, weight) in FONTS.items():
@@ -212,10 +228,6 @@ def write_stylesheet(outdir: Path) -> None:
     (outdir / "_static" / STYLESHEET).write_text("\n".join(rules) + "\n", encoding="utf-8")
 
 
-#: One rule of Font Awesome's class table: ``.fa-book:before{content:"\\f02d"}``.
-CLASS_TABLE_RULE = re.compile(r"(?:\.fa-[a-z0-9-]+:before,?)+\{content:\"[^\"]*\"\}")
-
-
 def strip_class_table(outdir: Path) -> None:
     sheet = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     if sheet.is_file():
@@ -225,24 +237,10 @@ def strip_class_table(outdir: Path) -> None:
             sheet.write_text(stripped, encoding="utf-8")
 
 
-def rewrite_site(app: Sphinx, exception) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    codepoints()  # read from the theme's own style sheet, before it is stripped
-    write_stylesheet(outdir)
-    strip_class_table(outdir)
-    for page in outdir.rglob("*.html"):
-        if "_static" in page.relative_to(outdir).parts:
-            continue
-        text = page.read_text(encoding="utf-8")
-        rewritten = rewrite_page(text)
-        if rewritten != text:
-            page.write_text(rewritten, encoding="utf-8")
-
-
-def setup(app: Sphinx) -> dict:
-    # After the theme's style sheets, so that its @font-face rules are overridden.
-    app.add_css_file(STYLESHEET, priority=900)
-    app.connect("build-finished", rewrite_site)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def finish(site) -> None:
+    """The finishing pass's step: the icon style sheet, the theme's class table, every page's icons."""
+    codepoints()  # read from the theme's own style sheet, before the site's copy is stripped
+    write_stylesheet(site.outdir)
+    strip_class_table(site.outdir)
+    for page, text in site.pages.items():
+        site.pages[page] = rewrite_page(text)

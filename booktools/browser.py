@@ -14,9 +14,11 @@ Playwright for Python (no browser download: Playwright is pointed at
                 assert not opened.requests.outside  # anything not for this machine is aborted
 
 For pages that need more control (a context kept open, an init script),
-``collect_errors`` and ``watch_requests`` are the pieces ``opened_page`` uses.
+``collect_errors`` and ``watch_requests`` are the pieces ``opened_page`` uses,
+and ``WatchedPage`` keeps such a page open for a module's tests.
 ``site_in_chromium`` does the usual set-up of a module's tests in one step: the
-built site served, Chromium launched, axe-core present.
+built site served, Chromium launched, axe-core present; ``chromium`` launches
+Chromium alone, and ``screenshot_folder`` says where screenshots go.
 
 Everything here is general; nothing knows about a particular page.
 """
@@ -28,6 +30,7 @@ import functools
 import gzip
 import http.server
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -244,6 +247,54 @@ AXE = paths.NODE_MODULES / "axe-core" / "axe.min.js"
 
 
 @contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Debian's headless Chromium, launched through Playwright; skips the test without them."""
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class WatchedPage:
+    """A page open in a context of its own, its console errors and requests watched.
+
+    ``ready``, a JavaScript expression, is waited for once the page has loaded;
+    ``theme`` ("light" or "dark") is stored as the theme's switcher stores it,
+    before the page loads. Other keyword arguments go to ``browser.new_context``
+    (a viewport, a colour scheme, touch ...). ``close()`` closes the context.
+    """
+
+    def __init__(self, browser, url: str, ready: str | None = None, theme=None, **options):
+        self.context = browser.new_context(**options)
+        self.requests = watch_requests(self.context)
+        if theme:
+            self.context.add_init_script(
+                f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
+            )
+        self.page = self.context.new_page()
+        self.errors = collect_errors(self.page)
+        self.page.goto(url)
+        if ready:
+            self.page.wait_for_function(ready)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def screenshot_folder(prefix: str) -> Path:
+    """Where a test keeps its screenshots: ``BROWSER_SCREENSHOTS``, or a new temporary folder."""
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix=prefix))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
 def site_in_chromium(directory: Path = paths.HTML) -> Iterator[tuple[object, str]]:
     """Chromium, and the built site in ``directory`` served: yields (browser, base URL).
 
@@ -257,30 +308,27 @@ def site_in_chromium(directory: Path = paths.HTML) -> Iterator[tuple[object, str
         pytest.fail(f"{directory} holds no built site: run `make book` first")
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does)")
-    from playwright.sync_api import sync_playwright
-
-    with serve(directory) as base_url, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser, base_url
-        finally:
-            browser.close()
+    with serve(directory) as base_url, chromium() as browser:
+        yield browser, base_url
 
 
-def axe_violations(page, rules=None) -> list[str]:
-    """The serious and critical violations axe-core finds in the page, one line each."""
+def axe_violations(page, rules=None, within=None) -> list[str]:
+    """The serious and critical violations axe-core finds in the page, one line each.
+
+    ``within``, a CSS selector, audits that part of the page alone.
+    """
     if not page.evaluate("() => typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
     results = page.evaluate(
-        """async (options) => {
-             const r = await axe.run(document, options);
+        """async ([options, within]) => {
+             const r = await axe.run(within ? {include: [within]} : document, options);
              return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                             nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
            }""",
-        options,
+        [options, within],
     )
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {v['nodes']}"

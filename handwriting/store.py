@@ -7,9 +7,10 @@ the very model the chapter that teaches it trained. ``trained_mlp()`` and
 :mod:`handwriting.models` and keep it there first.
 
 An entry is keyed by everything that determines the trained model: the code
-of its recipe (the functions of :mod:`handwriting.models` and of this module
-that build, compile, prepare the data and train it), the contents of the
-MNIST arrays, and the versions of Python, TensorFlow, Keras and NumPy. A
+of its recipe (the functions of :mod:`handwriting.models`,
+:mod:`handwriting.neurons` and this module that build, compile, prepare the
+data and train it), the contents of the data's arrays (MNIST's, or the single
+neuron's points), and the versions of Python, TensorFlow, Keras and NumPy. A
 change to any of them makes a new key, so an entry is never stale. An entry
 is written to a temporary folder and renamed into place when complete, so an
 interrupted build leaves nothing that a later one would load; an entry that
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import machine, models
+from . import machine, models, neurons
 from .data import fingerprint, load_mnist, scale
 
 ENV_VAR = "HANDWRITING_MODELS"
@@ -87,11 +88,16 @@ def _cnn_data():
     return splits, scale(x_train)[..., np.newaxis], y_train
 
 
+def _neuron_data():
+    x, y = neurons.line_data()
+    return ((x, y),), x, y
+
+
 @dataclass(frozen=True)
 class Recipe:
     """How a model is made: its data, its layers, its training, and the code that decides it."""
 
-    prepare: Callable  # () -> (MNIST splits, x_train, y_train)
+    prepare: Callable  # () -> (the data's arrays in pairs, for the key; x_train, y_train)
     build: Callable
     train: Callable  # (x_train, y_train, **settings) -> (model, history)
     settings: dict = field(default_factory=dict)
@@ -100,6 +106,7 @@ class Recipe:
 
 MLP_CODE = (_mlp_data, scale, models.build_mlp, models.compile_mlp, models.train_mlp)
 CNN_CODE = (_cnn_data, scale, models.build_cnn, models.train_cnn)
+NEURON_CODE = (_neuron_data, neurons.line_data, neurons.build_neuron, neurons.train_neuron)
 
 RECIPES = {
     # The classifier of Part I, as book/first-classifier.md trains it.
@@ -115,6 +122,8 @@ RECIPES = {
     ),
     # The book's convolutional network, as book/convnets-training.md trains it.
     "cnn": Recipe(_cnn_data, models.build_cnn, models.train_cnn, code=CNN_CODE),
+    # The single tanh neuron of book/neuron-training.md, as that page trains it.
+    "neuron": Recipe(_neuron_data, neurons.build_neuron, neurons.train_neuron, code=NEURON_CODE),
 }
 
 

@@ -15,6 +15,13 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 #: The colour that marks a mistake in a figure.
 MISTAKE = "#D55E00"
 
+#: The colours of weights, and of other values that can be negative (a filter,
+#: a feature map before ReLU), on every page that draws them: red positive, blue
+#: negative, white zero, on a scale symmetric about zero. The drawing page and
+#: the convolution of book/convnets.md draw with the same 256 colours
+#: (:func:`weight_colours`), so a filter looks the same in a figure and in a page.
+WEIGHT_CMAP = "RdBu_r"
+
 BOOK_STYLE = {
     "figure.facecolor": "white",
     "axes.facecolor": "white",
@@ -46,6 +53,19 @@ BOOK_STYLE = {
 #: PDF (vector graphics) for the print edition, which myst-nb prefers for LaTeX
 #: (``nb_mime_priority_overrides`` in ``_config.yml``).
 FIGURE_FORMATS = {"png", "pdf"}
+
+
+def weight_colours() -> str:
+    """The 256 colours of ``WEIGHT_CMAP`` as one string of hexadecimal RGB triples.
+
+    A value ``v`` on a scale from ``-top`` to ``top`` takes colour number
+    ``min(255, floor(256 * (v + top) / (2 * top)))``, as matplotlib picks it; the
+    pages' JavaScript reads this string and picks the same way.
+    """
+    colours = mpl.colormaps[WEIGHT_CMAP].resampled(256)(
+        range(256), bytes=True
+    )  # as images have them
+    return "".join(f"{r:02x}{g:02x}{b:02x}" for r, g, b, _ in colours)
 
 
 def use_book_style() -> None:

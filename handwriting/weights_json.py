@@ -229,10 +229,14 @@ def export(model, name: str, fold: bool = True, bits: int | None = 8) -> dict:
 def dumps(models: dict, bits: int | None = 8, **settings) -> str:
     """The page's JSON document: ``settings`` (such as the pen's width) and the named models.
 
-    ``bits`` is passed to :func:`export`.
+    ``bits`` is passed to :func:`export`. The document also carries the colours
+    the page draws weights in, the book's (:func:`handwriting.style.weight_colours`),
+    as ``"weight_colours"``.
     """
+    from .style import weight_colours
+
     exported = {name: export(model, name, bits=bits) for name, model in models.items()}
-    return json.dumps(settings | {"models": exported})
+    return json.dumps(settings | {"weight_colours": weight_colours(), "models": exported})
 
 
 def to_keras(spec: dict):

@@ -26,13 +26,13 @@ from booktools.optional import skip_or_fail
 pytestmark = pytest.mark.slow
 
 EDITED = "book/mnist.md"
-#: The chapters of the small copy: one without MNIST, one that draws digits, one without figures.
+#: The chapters of the small copy: one without MNIST, one that draws digits, one that loads MNIST but draws no digits.
 SMALL_TOC = """\
 format: jb-book
 root: book/welcome
 chapters:
   - file: book/mnist
-  - file: book/layers
+  - file: book/compiling
 """
 
 
@@ -76,6 +76,8 @@ def test_a_changed_helper_executes_the_chapters_that_import_it(small):
     _, executed, _ = build(small, strict=False)
     # Of the three, only book/mnist.md draws digits with handwriting.figures.
     assert "handwriting.figures" in (small / "book" / "mnist.md").read_text()
+    for other in ("welcome.md", "compiling.md"):
+        assert "handwriting.figures" not in (small / "book" / other).read_text()
     assert sorted(executed) == ["book/mnist.md"]
 
 
@@ -83,7 +85,7 @@ def test_changed_requirements_execute_every_chapter(small):
     with (small / "requirements.txt").open("a") as requirements:
         requirements.write("# a new pin would change what every chapter runs\n")
     _, executed, _ = build(small, strict=False)
-    assert sorted(executed) == ["book/layers.md", "book/mnist.md", "book/welcome.md"]
+    assert sorted(executed) == ["book/compiling.md", "book/mnist.md", "book/welcome.md"]
 
 
 def test_another_mnist_file_executes_the_chapters_that_load_it(small, tmp_path):
@@ -94,4 +96,4 @@ def test_another_mnist_file_executes_the_chapters_that_load_it(small, tmp_path):
     with np.load(source) as npz:
         np.savez(tmp_path / "mnist.npz", **{name: npz[name] for name in npz.files})
     _, executed, _ = build(small, strict=False, MNIST_NPZ=str(tmp_path / "mnist.npz"))
-    assert sorted(executed) == ["book/layers.md", "book/mnist.md"]
+    assert sorted(executed) == ["book/compiling.md", "book/mnist.md"]

@@ -30,6 +30,22 @@ def assert_part_one_classifier(model):
     assert model.count_params() == 784 * 128 + 128 + 128 * 10 + 10 == 101_770
 
 
+def assert_filters_figure(figure, kernel):
+    """The first layer's filters as every page shows them: filter k titled k, counting from
+    0 as the code indexes them, in the book's colours for weights on one symmetric scale
+    (red positive, blue negative: handwriting.style.WEIGHT_CMAP, which the drawing page and
+    the convolution of book/convnets.md draw with too)."""
+    from handwriting.style import WEIGHT_CMAP
+
+    top = np.abs(kernel).max()
+    panels = [ax for ax in figure.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == [str(k) for k in range(kernel.shape[-1])]
+    for k, ax in enumerate(panels):
+        image = ax.images[0]
+        assert image.get_cmap().name == WEIGHT_CMAP and image.get_clim() == (-top, top)
+        np.testing.assert_array_equal(image.get_array(), kernel[:, :, k])
+
+
 def welcome(ns):
     assert ns["keras"].__version__.startswith("3.")
     assert ns["keras"].backend.backend() == "tensorflow"
@@ -84,6 +100,9 @@ def neurons(ns):
     # He's variance 2 / n_in against Glorot's 2 / (n_in + n_out), on a 784 x 128 kernel
     assert abs(np.var(ns["he_draw"]) * 784 / 2 - 1) < 0.02
     assert abs(np.var(ns["glorot_draw"]) * (784 + 128) / 2 - 1) < 0.02
+    # the neuron in the reader's hands: tanh can follow the points, outputs never negative cannot
+    losses = ns["point_losses"]
+    assert losses["tanh"] < ns["floor_loss"] <= min(losses["sigmoid"], losses["ReLU"])
 
 
 def neuron_training(ns):
@@ -118,6 +137,14 @@ def neuron_training(ns):
     path = np.asarray(ns["weight_path"])
     assert len(path) == 1 + 50 * 32 and path[0] == ns["initial_weight"] and path[-1] == kernel[0, 0]
     assert np.abs(np.diff(path)).max() < 1.05 * 0.01
+    # the model store's neuron (handwriting.neurons, which book/neurons.md shows the reader
+    # as trained) is this chapter's, weight for weight
+    from handwriting.store import trained
+
+    for stored, ours in zip(
+        trained("neuron").model.get_weights(), neuron.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(stored, ours)
 
 
 def activations(ns):
@@ -286,6 +313,8 @@ def training(ns):
     # gradient keeps its sign, much shorter steps while it flips
     np.testing.assert_allclose(ns["in_rates"], np.array(ns["by_hand"]) / 0.01, atol=1e-4)
     assert np.all(np.abs(ns["in_rates"][:, 0]) > 0.9) and np.abs(ns["in_rates"][1:, 1]).max() < 0.5
+    # at the limit: just below it every start converges, just above it every start diverges
+    assert ns["ratios"][0.95].max() < 0.01 and ns["ratios"][1.05].min() > 1
 
 
 def training_classifier(ns):
@@ -572,6 +601,7 @@ def draw_a_digit_inside(ns):
     assert 10 < ns["receptive"] < 20
     assert ns["zeros_last"] > ns["zeros_first"]
     assert ns["best_horizontal"] != ns["best_vertical"]
+    assert_filters_figure(ns["filters_figure"], ns["kernel"])
 
 
 def convnets(ns):
@@ -652,6 +682,7 @@ def convnets_features(ns):
     assert ns["dead_for_all"] <= ns["dead_maps_3"]
     # gradient descent recovers the hand-made edge filter from its maps
     assert ns["edge_error"] < 0.05
+    assert_filters_figure(ns["filters_figure"], ns["filters"][:, :, 0, :])
 
 
 def error_analysis(ns):

@@ -18,7 +18,8 @@ every request to any other host is aborted. The tests check that
    correctly by the convolutional network at least 98 % of the time, and more
    often than by the dense one;
 4. the mouse, a finger and a pen draw, and the Clear button works from the keyboard;
-5. the feature maps follow the drawing, as Keras computes them, with an
+5. the feature maps follow the drawing, as Keras computes them, and the
+   filters are numbered from 0 and coloured as on every page of the book, with an
    accessible name on every canvas and a text summary; nothing scrolls
    sideways on a 360 px phone, and axe-core finds nothing serious;
 6. the page logs no error and asks for nothing outside the site.
@@ -31,9 +32,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import tempfile
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -42,10 +40,10 @@ import pytest
 from booktools import paths
 from booktools.browser import (
     AXE,
+    WatchedPage,
     axe_violations,
-    chromium_or_skip,
-    collect_errors,
-    launch_chromium,
+    chromium,
+    screenshot_folder,
     serve,
     watch_requests,
 )
@@ -321,43 +319,22 @@ def site():
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    browser = launch_chromium(playwright)
-    yield browser
-    browser.close()
-    playwright.stop()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="module")
 def screenshots():
-    folder = os.environ.get("BROWSER_SCREENSHOTS")
-    path = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="draw-a-digit-"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return screenshot_folder("draw-a-digit-")
 
 
-class Visit:
-    """One open page with its watchers: console errors and requests."""
+class Visit(WatchedPage):
+    """The drawing page open, its networks decoded, its pad in view."""
 
     def __init__(self, browser, url, theme=None, **context_options):
-        self.context = browser.new_context(**context_options)
-        self.requests = watch_requests(self.context)
-        if theme:  # the theme's own setting, as the theme switcher stores it
-            self.context.add_init_script(
-                f"localStorage.setItem('mode', '{theme}'); "
-                f"localStorage.setItem('theme', '{theme}');"
-            )
-        self.page = self.context.new_page()
-        self.errors = collect_errors(self.page)
-        self.page.goto(url)
-        self.page.wait_for_function("window.digitReader && window.digitReader.models")
+        ready = "window.digitReader && window.digitReader.models"
+        super().__init__(browser, url, ready, theme, **context_options)
         self.page.locator("#digit-reader").scroll_into_view_if_needed()
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -647,6 +624,53 @@ def test_the_maps_follow_the_drawing(desktop, page_networks):
     print(f"\n{inside['summary']}")
 
 
+def test_the_filters_are_numbered_and_coloured_as_on_every_page(desktop, page_networks):
+    """Tile k is filter k, counting from 0 row by row as the code indexes them (and the book's
+    figures number them), drawn in the book's colours for weights; the maps the text names
+    are numbered the same way."""
+    import keras
+
+    from handwriting import weights_json
+    from handwriting.style import weight_colours
+
+    page = desktop.page
+    document = page_document(page)
+    assert document["weight_colours"] == weight_colours()
+    first = next(
+        layer for layer in document["models"]["cnn"]["layers"] if layer["type"] == "conv2d"
+    )
+    kernel = weights_json.decode(first["kernel"])[:, :, 0, :]
+    drawn = np.array(
+        page.evaluate("""() => {
+            const c = document.querySelector("#digit-inside canvas[data-show='filters']");
+            return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+        }""")
+    ).reshape(-1, 8 * 4 - 1, 4)[:, :, :3]
+    table = np.frombuffer(bytes.fromhex(weight_colours()), dtype=np.uint8).reshape(256, 3)
+    top = np.abs(kernel).max()
+    for k in range(kernel.shape[-1]):
+        tile = drawn[(k // 8) * 4 : (k // 8) * 4 + 3, (k % 8) * 4 : (k % 8) * 4 + 3]
+        share = (kernel[:, :, k].astype("float64") + top) / (2 * top)
+        np.testing.assert_array_equal(
+            tile, table[np.clip(np.floor(share * 256), 0, 255).astype(int)]
+        )
+    # the summary names the strongest first maps by their index, strongest first
+    page.evaluate("strokes => window.digitReader.drawStrokes(strokes)", STYLES[1]["stroke"])
+    pixels = page.evaluate(
+        "Array.from(window.digitReader.preprocess(document.querySelector('.dd-canvas')))"
+    )
+    cnn = page_networks["cnn"]
+    conv = next(layer for layer in cnn.layers if isinstance(layer, keras.layers.Conv2D))
+    maps = keras.Model(cnn.inputs, conv.output).predict(
+        np.array(pixels, dtype="float32").reshape(1, 28, 28, 1), verbose=0
+    )[0]
+    peaks = maps.max(axis=(0, 1))
+    strongest = [int(k) for k in np.argsort(-peaks) if peaks[k] >= 0.5 * peaks.max()][:3]
+    summary = page.locator(".dd-inside-summary").inner_text()
+    named = summary.split("most of all map")[1].split(".")[0].lstrip("s ")
+    assert [int(n) for n in named.split(", ")] == strongest, summary
+
+
 def test_a_finger_and_a_pen_draw_on_a_phone(browser, site, visits, screenshots):
     phone = Visit(
         browser,
@@ -724,6 +748,7 @@ def test_no_errors_and_nothing_leaves_the_site(desktop, visits):
             assert any(
                 url.endswith(f"_static/draw-a-digit/{module}.js") for url in visit.requests.seen
             )
+        assert any(url.endswith("_static/explorables/common.js") for url in visit.requests.seen)
         assert any(url.endswith("_static/draw-a-digit.css") for url in visit.requests.seen)
 
     # The page's own files, those a plain page of the book does not load, under 2.5 MB

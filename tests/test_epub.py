@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from booktools import extract_tests, paths
+from booktools.explorables import interactive_figures, web_address
 from booktools.optional import skip_or_fail
 
 ROOT = paths.ROOT
@@ -180,6 +181,22 @@ def test_the_drawing_page_points_to_the_web(book):
     assert any(
         link.startswith("https://") and link.endswith("book/draw-a-digit.html") for link in links
     ), links
+
+
+@pytest.mark.built
+def test_an_interactive_figure_is_its_picture_and_its_web_address(book):
+    """A figure a reader moves on the web (handwriting/explorables.py) is a picture in the
+    EPUB, with a note after it that gives the figure's web address."""
+    documents = chapter_documents(book)
+    figures = interactive_figures()
+    assert len(figures) >= 3, figures
+    for page, name in figures:
+        figure = parse(book, documents[Path(page + ".md")]).find("figure", id=name)
+        assert figure is not None and figure.find("img"), f"{page}: #{name} has no picture"
+        note = figure.find_next_sibling()
+        assert note is not None and "admonition" in note.get("class", []), f"{page}: #{name}"
+        links = [a["href"] for a in note.select("a[href]")]
+        assert web_address(page, name) in links, (page, name, links)
 
 
 @pytest.mark.built

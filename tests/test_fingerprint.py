@@ -19,13 +19,15 @@ def helpers_of(chapter: str) -> set[str]:
 
 def test_a_chapter_runs_the_helpers_it_imports_and_what_they_import():
     # first-classifier imports data, figures, style and the store; the store imports
-    # models and machine (which records what trained a model).
+    # models, machine (which records what trained a model) and neurons (the single
+    # neuron's recipe).
     assert helpers_of("first-classifier.md") == {
         "__init__.py",
         "data.py",
         "figures.py",
         "machine.py",
         "models.py",
+        "neurons.py",
         "store.py",
         "style.py",
     }

@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from booktools import extract_tests, paths
+from booktools.explorables import interactive_figures, web_address
 from booktools.optional import skip_or_fail
 from booktools.parts import part_name
 
@@ -153,16 +154,8 @@ def test_the_site_links_to_the_pdf(pdf):
 # --- print quality: vector plots, sharp pixels ---------------------------------------
 
 TEX = LATEX / "handwriting-recognition.tex"
-# Figures that reach the PDF as a raster picture, each with the reason. Nothing
-# else may: a plot must be vector graphics (matplotlib's PDF output).
-KNOWN_RASTER = {
-    # The chapter's cell shows its still image for print as a PNG it makes itself
-    # (display({"text/html": ..., "image/png": still}, raw=True)), bypassing the
-    # kernel's figure formats: it turns vector when that cell also offers
-    # "application/pdf".
-    "book/training:fig-gradient-descent",
-}
-# Images that are pixels by nature (a digit, a feature map, a confusion matrix)
+# Every plot is vector graphics (matplotlib's PDF output), the pictures of the
+# figures that are interactive on the web too (handwriting/explorables.py). Images that are pixels by nature (a digit, a feature map, a confusion matrix)
 # are embedded at their own size; a rasterised plot is hundreds of pixels wide
 # and high. matplotlib draws a colour bar's gradient as a narrow raster strip
 # (deliberately: as vector bands it would show seams), a few pixels across.
@@ -194,21 +187,13 @@ def test_every_plot_is_included_as_vector_graphics(pdf):
     pictures = included_graphics(TEX.read_text(encoding="utf-8"))
     assert pictures, "the LaTeX sources include no pictures"
     raster = [(name, label) for name, label in pictures if not name.endswith(".pdf")]
-    unexpected = [(name, label) for name, label in raster if label not in KNOWN_RASTER]
-    assert not unexpected, (
-        f"figures included as raster images, not as vector PDF: {unexpected} "
+    assert not raster, (
+        f"figures included as raster images, not as vector PDF: {raster} "
         "(an execution cache from before the figures were PDF too? `make clean`, then build again)"
     )
 
 
 def test_every_embedded_image_is_a_small_unsmoothed_pixel_image(pdf):
-    from PIL import Image
-
-    allowed = set()  # the sizes of the known raster figures' pictures
-    for name, label in included_graphics(TEX.read_text(encoding="utf-8")):
-        if label in KNOWN_RASTER and not name.endswith(".pdf"):
-            with Image.open(LATEX / name) as picture:
-                allowed.add(picture.size)
     rows = [row.split() for row in run("pdfimages", "-list", str(pdf)).splitlines()[2:]]
     assert rows, "the PDF embeds no image at all: no digit figure reached it?"
     large, smoothed = [], []
@@ -216,10 +201,32 @@ def test_every_embedded_image_is_a_small_unsmoothed_pixel_image(pdf):
         page, kind, width, height, interpolate = row[0], row[2], int(row[3]), int(row[4]), row[9]
         if interpolate != "no":
             smoothed.append(f"page {page}: {width}x{height}")
-        if not is_pixel_image(width, height) and (width, height) not in allowed:
+        if not is_pixel_image(width, height):
             large.append(f"page {page}: {kind} {width}x{height}")
     assert not large, f"raster images larger than a pixel image (a plot as pixels?): {large}"
     assert not smoothed, f"images a PDF viewer is told to smooth: {smoothed}"
+
+
+def test_an_interactive_figure_is_a_vector_picture_with_its_web_address(pdf):
+    """The figures a reader moves on the web: in print, their picture (vector, as every
+    plot) and a note after it with the figure's web address (booktools/sphinx/explorables.py)."""
+    tex = TEX.read_text(encoding="utf-8")
+    pictures = dict((label, name) for name, label in included_graphics(tex))
+    figures = interactive_figures()
+    assert len(figures) >= 3, figures
+    for page, figure in figures:
+        label = f"{page}:{figure}"
+        assert pictures.get(label, "").endswith(".pdf"), f"{label}: {pictures.get(label)}"
+        after = tex[tex.find(f"\\label{{\\detokenize{{{label}}}}}") :]
+        start, next_figure = (
+            after.find("\\begin{sphinxadmonition}{note}"),
+            after.find("\\begin{figure}"),
+        )
+        assert 0 <= start and (next_figure < 0 or start < next_figure), f"{label}: no note after it"
+        note = after[start : after.find("\\end{sphinxadmonition}", start)]
+        assert "This figure is interactive on the web" in note, f"{label}: no note after it"
+        href = web_address(page, figure).replace("#", "\\#")
+        assert href in note, f"{label}: the note does not give {web_address(page, figure)}"
 
 
 # --- front matter and metadata ----------------------------------------------------------

@@ -178,13 +178,14 @@ def test_the_build_kept_every_model(built_store, name, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mlp", "mlp_validated"])
+@pytest.mark.parametrize("name", ["mlp", "mlp_validated", "neuron"])
 def test_a_chapter_alone_trains_the_model_the_book_kept(built_store, name, monkeypatch, tmp_path):
     """The kept model came from a chapter's own cells; the recipe, run alone, trains it again.
 
     A chapter opened alone runs in a fresh kernel, so the recipe runs in a fresh
-    Python here too, with an empty store of its own, and must get the very same
-    weights, as a page run alone would.
+    Python here too, with an empty store of its own. The single neuron is the
+    store's own training, but cheap enough to check that a fresh Python gets the
+    very same weights, as a page run alone would.
     """
     alone = tmp_path / "alone"
     script = f"from handwriting import store; store.trained({name!r})"

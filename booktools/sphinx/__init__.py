@@ -13,6 +13,9 @@ extension                                 what it serves
 ``booktools.sphinx.pdf``                  the PDF: a book's shape, title page, colophon
 ``booktools.sphinx.epub``                 the EPUB: no scripts, maths as pictures, widgets
                                           as notes, cover and colophon
+``booktools.sphinx.explorables``          every edition: the interactive figures' HTML
+                                          written by the build's kernels only; in the PDF
+                                          and the EPUB, their picture and web address
 ``booktools.sphinx.notebooks``            the notebooks: each chapter as .ipynb, and the
                                           launch buttons that open it
 ``booktools.sphinx.term_tips``            the web site: glossary links drawn as words,

@@ -12,7 +12,8 @@
   JavaScript, so MathJax cannot typeset there), chosen by ``epub_math_renderer``
   while the web pages keep MathJax.
 - The drawing pad of ``book/draw-a-digit.md``, and any other raw HTML that is a
-  widget, is replaced by a note that gives the page's web address.
+  widget, is replaced by a note that gives the page's web address (a figure that is
+  interactive on the web keeps its picture: booktools/sphinx/explorables.py).
 - A cover drawn by the book's code, and the colophon as a page of its own
   (booktools/sphinx/colophon.py).
 - Hidden cells fold as on the site, and sphinx-exercise's exercises and solutions
@@ -38,6 +39,7 @@ from sphinx.application import Sphinx
 
 from booktools.sphinx import accessibility
 from booktools.sphinx.colophon import COVER, LICENCES, colophon, draw_cover
+from booktools.sphinx.explorables import web_note
 
 COLOPHON_XHTML = "colophon.xhtml"
 EDITION_LINK = re.compile(r'href="(?:\.\./)*(handwriting-recognition\.(?:pdf|epub))"')
@@ -91,16 +93,7 @@ def drop_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
 
 
 def epub_note(app: Sphinx, docname: str) -> nodes.Element:
-    address = app.config.book_web_address.rstrip("/") + "/" + docname + ".html"
-    note = nodes.note()
-    note += nodes.paragraph(
-        "",
-        "",
-        nodes.Text("This part of the page is interactive and needs a web browser: open it at "),
-        nodes.reference(address, address, refuri=address),
-        nodes.Text("."),
-    )
-    return note
+    return web_note(app, docname, "This part of the page is interactive and needs a web browser")
 
 
 def replace_interactive_html(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -133,6 +133,16 @@ PATCHES = (
     Patch(
         "myst-nb",
         MYST_NB,
+        "booktools/sphinx/explorables.py",
+        'reads every form of a cell output (container nb_element="mime_bundle", a child '
+        "container per mime_type) in a post-transform of priority 3, before SelectMimeType "
+        "(priority 4) keeps the builder's",
+        "none filed: myst-nb offers no public hook between reading a cell's outputs and "
+        "choosing one form per builder",
+    ),
+    Patch(
+        "myst-nb",
+        MYST_NB,
         "booktools/sphinx/epub.py",
         "the EPUB leaves out style sheets named mystnb.*, and uses HideCodeCellNode",
         "its style sheet nests CSS rules, which EPUB's CSS does not allow, and is written "
@@ -264,13 +274,6 @@ PATCHES = (
         "booktools/fingerprint.py",
         "relies on a notebook's cache key being the text of its code cells (and kernel)",
         "the key leaves out everything a cell runs besides its own text",
-    ),
-    Patch(
-        "matplotlib",
-        "3.11.2",
-        "handwriting/animation.py",
-        "rewrites the HTML of Animation.to_jshtml (its frames, slider and icon-font link)",
-        "to_jshtml embeds every frame as base64 PNG and links an icon font from a CDN",
     ),
 )
 

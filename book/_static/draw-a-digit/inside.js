@@ -2,14 +2,15 @@
 // a grid of small images: the first convolution's filters, the maps it makes
 // of the reader's drawing, and the maps of the last convolution (the second
 // block). The layers are found in the network's own layer list, so a changed
-// network needs no change here.
+// network needs no change here. Filters and maps are numbered from 0, row by
+// row, as the code indexes them, and the filters drawn in the book's colours
+// for weights (red positive, blue negative), as on every page of the book.
 
+import { colourTable, weightColour } from "../explorables/common.js";
 import { forward } from "./models.js";
 
 const GAP = 1;                                   // pixels of grid between the tiles
 const GRID = [136, 136, 136];                    // mid grey: it frames white and dark tiles alike
-const POSITIVE = [230, 159, 0];                  // orange, for positive weights
-const NEGATIVE = [0, 114, 178];                  // blue, for negative ones
 const STRONG = 0.5;                              // a map "responds strongly" above this share of the top one
 
 // The layers to show: the first and the last convolution.
@@ -48,8 +49,8 @@ export function buildInside(inside, model) {
   inside.replaceChildren(
     title,
     figure("filters", `The ${nFirst} learned filters of the first convolution, ${kh} by ${kw} weights ` +
-      "each: orange for positive weights, blue for negative ones",
-    `The first convolution's ${nFirst} filters, ${kh} by ${kw} weights each: orange positive, blue negative.`),
+      "each: red for positive weights, blue for negative ones",
+    `The first convolution's ${nFirst} filters, ${kh} by ${kw} weights each: red positive, blue negative.`),
     figure("first", `The ${nFirst} feature maps of the first convolution for your drawing, ` +
       "one per filter, darker where the filter responds",
     "Its feature maps of your drawing, one per filter, in the same order: dark where the filter responds."),
@@ -101,19 +102,20 @@ function columnsFor(canvas) {
   return Number(canvas.dataset.columns) || 8;
 }
 
-// The first convolution's filters: orange for positive weights, blue for negative.
-export function showFilters(inside, model) {
+// The first convolution's filters, in the book's colours for weights (`colours`,
+// the page's "weight_colours": red positive, blue negative, on one scale for all).
+export function showFilters(inside, model, colours) {
   const canvas = inside.querySelector("canvas[data-show='filters']");
   if (!canvas) return;
   const kernel = model.layers[convolutions(model).first].kernel;
   const [kh, kw, cin, cout] = kernel.shape;
+  const table = colourTable(colours);
   let top = 0;
   for (const v of kernel.values) top = Math.max(top, Math.abs(v));
   paintGrid(canvas, cout, kh, kw, columnsFor(canvas), (t, y, x) => {
     let v = 0;                                   // the mean over input channels (MNIST has one)
     for (let c = 0; c < cin; c++) v += kernel.values[((y * kw + x) * cin + c) * cout + t] / cin;
-    const share = Math.min(1, Math.abs(v) / top), hue = v >= 0 ? POSITIVE : NEGATIVE;
-    return hue.map((channel) => Math.round(255 + share * (channel - 255)));
+    return weightColour(table, v, top);
   });
 }
 
@@ -138,7 +140,7 @@ export function showMaps(inside, model, outputs) {
 }
 
 // Which maps respond strongly: those whose largest value is at least STRONG
-// times the layer's largest. Returns the map numbers (from 1), strongest first.
+// times the layer's largest. Returns the map numbers (from 0), strongest first.
 export function strongMaps(output) {
   const [h, w, c] = output.shape;
   const peaks = new Float64Array(c);
@@ -148,8 +150,7 @@ export function strongMaps(output) {
   const top = Math.max(...peaks);
   return Array.from(peaks.keys())
     .filter((t) => top > 0 && peaks[t] >= STRONG * top)
-    .sort((a, b) => peaks[b] - peaks[a])
-    .map((t) => t + 1);
+    .sort((a, b) => peaks[b] - peaks[a]);
 }
 
 // The text a screen reader reads out after each stroke.
@@ -168,5 +169,5 @@ export function summarise(inside, model, outputs) {
       `most of all map${strong.length > 1 ? "s" : ""} ${strong.slice(0, 3).join(", ")}`;
   };
   summary.textContent = `${describe("First convolution", layers.first)}. ` +
-    `${describe("Last convolution", layers.last)}. Maps are numbered row by row from the top left.`;
+    `${describe("Last convolution", layers.last)}. Maps are numbered from 0, row by row from the top left.`;
 }

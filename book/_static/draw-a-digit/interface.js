@@ -10,6 +10,7 @@
 // For tests, the benchmark and the curious, window.digitReader exposes:
 //   ready                    a promise, settled once the weights are decoded
 //   models                   {mlp, cnn}, the decoded networks (null until ready)
+//   colours                  the book's colours for weights, as the page draws the filters
 //   penWidth                 the pen's width, as a share of the pad's side (data-pen-width)
 //   preprocess(canvas)       a white canvas with dark ink -> Float32Array(784)
 //   predict(name, pixels)    784 values in [0, 1] -> Float32Array(10) of probabilities
@@ -108,11 +109,11 @@ class Reader {
     this.show(null, null, "Loading the networks…");
   }
 
-  setModels(models) {
+  setModels(models, colours) {
     this.models = models;
     if (this.inside && models.cnn) {
       buildInside(this.inside, models.cnn);
-      showFilters(this.inside, models.cnn);
+      showFilters(this.inside, models.cnn, colours);
     }
     this.read(true);
   }
@@ -314,7 +315,8 @@ function start() {
     }
     performance.mark("digit-models-decoded");     // the tests check this comes after first paint
     api.models = models;
-    if (reader) reader.setModels(models);
+    api.colours = spec.weight_colours;
+    if (reader) reader.setModels(models, spec.weight_colours);
     if (root) root.classList.add("dd-ready");
   }).catch((error) => {
     console.error("Draw a digit: cannot read the networks' weights:", error);

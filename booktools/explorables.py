@@ -33,8 +33,5 @@ def interactive_figures(html=None) -> list[tuple[str, str]]:
 
 def web_address(page: str, figure: str) -> str:
     """Where the figure is on the web: ``book_web_address`` of _config.yml, the page, the figure."""
-    import yaml
-
-    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
-    base = config["sphinx"]["config"]["book_web_address"].rstrip("/")
+    base = paths.config()["sphinx"]["config"]["book_web_address"].rstrip("/")
     return f"{base}/{page}.html#{figure}"

@@ -6,7 +6,10 @@ every test and script that reads the site asks :data:`HTML`.
 """
 
 import os
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 #: The project's top folder (this package lives in it).
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,3 +32,14 @@ HTML = Path(os.environ.get("BOOK_HTML") or BUILD / "html")
 LATEX = BUILD / "latex"
 PDF = LATEX / "handwriting-recognition.pdf"
 EPUB = BUILD / "epub" / "handwriting-recognition.epub"
+
+
+@cache
+def config() -> dict:
+    """The book's ``_config.yml``, parsed."""
+    return yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+
+
+def release() -> str:
+    """The edition, as ``_config.yml`` names it ("Third edition")."""
+    return config()["sphinx"]["config"]["release"]

@@ -30,7 +30,6 @@ import time
 from pathlib import Path
 
 import nbformat
-import yaml
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
@@ -86,7 +85,7 @@ class Scratch:
             )
         )
         gitconfig = folder / "gitconfig"
-        repository = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))["repository"]["url"]
+        repository = paths.config()["repository"]["url"]
         gitconfig.write_text(
             f'[url "{paths.ROOT.as_uri()}"]\n\tinsteadOf = {repository.rstrip("/")}\n'
         )

@@ -203,7 +203,7 @@ def test_an_interactive_figure_is_its_picture_and_its_web_address(book):
 def test_the_colophon_and_the_cover_are_there(book):
     colophon = next(document for document in spine(book) if document.endswith("colophon.xhtml"))
     text = parse(book, colophon).get_text(" ", strip=True)
-    assert "Second edition" in text and "TensorFlow" in text and "CC BY-SA 3.0" in text
+    assert paths.release() in text and "TensorFlow" in text and "CC BY-SA 3.0" in text
     assert any(name.endswith("book-cover.png") for name in book.namelist())
 
 

@@ -250,9 +250,8 @@ def welcome_versions() -> dict[str, str]:
 def test_the_title_page_has_the_title_the_edition_and_a_drawn_figure(pdf):
     first = page_text(pdf, 1)
     # The title first, then the edition (the authors' line names the book too).
-    assert re.match(r"\s*Handwriting Recognition with Neural Networks\s+Second edition", first), (
-        first
-    )
+    title = rf"\s*Handwriting Recognition with Neural Networks\s+{paths.release()}"
+    assert re.match(title, first), first
     # The cover figure is the network diagram of handwriting/diagrams.py, as vector graphics: its labels are text.
     assert "Dense 128, ReLU" in first, first
     assert not run("pdfimages", "-f", "1", "-l", "1", "-list", str(pdf)).splitlines()[2:], (
@@ -263,7 +262,7 @@ def test_the_title_page_has_the_title_the_edition_and_a_drawn_figure(pdf):
 def test_the_colophon_names_edition_date_commit_versions_and_licences(pdf):
     colophon = page_text(pdf, 2)
     assert re.search(
-        r"Second edition, built on \d{4}-\d{2}-\d{2} (?:from commit [0-9a-f]{12}|outside a git checkout)",
+        rf"{paths.release()}, built on \d{{4}}-\d{{2}}-\d{{2}} (?:from commit [0-9a-f]{{12}}|outside a git checkout)",
         colophon,
     ), colophon
     versions = welcome_versions()

@@ -267,13 +267,17 @@ def test_citation_file_is_valid_cff():
     for author in citation["authors"] + citation["preferred-citation"]["authors"]:
         assert author.get("name") or author.get("family-names"), author
     assert set(citation) <= CFF_KEYS, set(citation) - CFF_KEYS
-    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
+    config = paths.config()
     assert citation["title"] == config["title"]
+    # One edition everywhere: the build's version, the citation file and the BibTeX.
+    edition = config["sphinx"]["config"]["version"]
+    assert citation["version"] == citation["preferred-citation"]["edition"] == edition
     assert citation["url"] == site_url()
     assert citation["repository-code"] == config["repository"]["url"]
     assert citation["preferred-citation"]["type"] == "book"
     welcome = (paths.BOOK / "welcome.md").read_text(encoding="utf-8")
     assert "## How to cite" in welcome and "@book{" in welcome and site_url() in welcome
+    assert re.search(rf"edition\s*=\s*\{{{edition}\}}", welcome), "welcome.md's BibTeX edition"
 
 
 #: The keys Citation File Format 1.2.0 allows at the top level.
@@ -310,3 +314,4 @@ def test_the_changelog_closes_the_back_matter():
     assert order[-2:] == ["book/references.md", "book/changelog.md"], order[-3:]
     text = (paths.BOOK / "changelog.md").read_text(encoding="utf-8")
     assert "## First edition" in text and "## Second edition" in text
+    assert f"## {paths.release()}" in text, "the edition being built has its entry"

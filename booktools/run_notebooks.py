@@ -121,7 +121,9 @@ class Scratch:
             resources={"metadata": {"path": str(work)}},
         )
         start = time.perf_counter()
-        client.execute(env=self.env)
+        # The client shuts down only kernels of a manager it made itself; this one it
+        # is given, so it is told to (nbclient 0.11: cleanup_kc defaults to owns_km).
+        client.execute(env=self.env, cleanup_kc=True)
         return time.perf_counter() - start
 
 

@@ -200,9 +200,13 @@ def cheapest(count: int) -> list[str]:
 @pytest.mark.slow
 def test_the_cheapest_notebooks_run_on_their_own():
     """In a fresh kernel, outside the checkout, helpers installed by the notebook's first cell."""
+    import psutil
+
     chapters = cheapest(2)
     took = run_notebooks.run(chapters)
     assert set(took) == set(chapters)
+    left = [" ".join(child.cmdline()) for child in psutil.Process().children(recursive=True)]
+    assert not left, f"kernels still running after their notebooks: {left}"
 
 
 # The first cell's logic, run here with pip replaced by a recorder.

@@ -704,7 +704,11 @@ def error_analysis_mistakes(ns):
     assert len(ns["correct"]) == 6_000 and ns["accuracy"] > 0.99
     confidence, correct = ns["confidence"], ns["correct"]
     assert np.median(confidence[~correct]) < np.median(confidence[correct])
-    assert len(ns["surest"]) == 15 and not correct[ns["surest"]].any()
+    ranked = ns["ranked"]
+    assert not correct[ranked].any() and len(ranked) == np.sum(~correct)
+    assert np.all(np.diff(confidence[ranked]) <= 0) and ns["surest"] == ranked[0]
+    # the book's reading sorts every mistake into exactly one group
+    assert sorted(i for group in ns["reading"].values() for i in group) == sorted(ranked)
     # exercises: passing unsure digits to a person removes most mistakes; top-2 accuracy
     assert ns["kept_accuracy"] > ns["accuracy"] and ns["share_removed"] > 0.5
     assert ns["top_2_accuracy"] > ns["accuracy"]

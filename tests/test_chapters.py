@@ -465,7 +465,7 @@ def from_scratch_training(ns):
 
 
 def training_dynamics(ns):
-    from handwriting.seeds import SEEDS, wins
+    from handwriting.seeds import SEEDS, separated
 
     # the validation set is carved from the training data, never the test set
     assert len(ns["x_fit"]) == 54_000 and len(ns["x_val"]) == 6_000
@@ -488,11 +488,11 @@ def training_dynamics(ns):
         assert right[-1] < small[-1] / 5 and right[-1] < large[-1] / 5
         assert np.all(np.diff(small) < 0) and large[0] > np.log(10) > large[1:].max()
         assert runs.loc[("0.1", seed), "dead"] > runs.loc[(best, seed), "dead"] + 0.1
-    # the choice: the lowest final validation loss, better than every other rate with every seed
+    # the choice: the lowest final validation loss, every run below every run of each other rate
     final = runs["val_loss"].map(lambda losses: losses[-1]).to_frame("final")
     assert best == final["final"].groupby(level="setting").mean().idxmin()
     for other in {"0.00001", "0.0001", "0.001", "0.01", "0.1"} - {best}:
-        assert wins(final, "final", best, other, higher=False)
+        assert separated(final, "final", best, other, higher=False)
     # exercises: Adam's first step moves a weight by at most the learning rate, and the
     # weights that stay put are exactly those the forward pass gives no gradient
     assert ns["changes"].max() <= 1.0001e-3 and np.mean(ns["changes"] > 9e-4) > 0.3
@@ -501,7 +501,7 @@ def training_dynamics(ns):
 
 
 def batch_size(ns):
-    from handwriting.seeds import wins
+    from handwriting.seeds import separated
 
     # fewer updates per epoch, faster epochs (the chapter asserts the broad trend itself)
     sweep = ns["sweep"]
@@ -509,12 +509,16 @@ def batch_size(ns):
     assert list(sweep["updates per epoch"]) == [625, 157, 40, 10]
     seconds = sweep["seconds per epoch"]
     assert seconds[16] > 3 * seconds[1024]
-    assert ns["fixed_ms"] > 0 and ns["per_image_ms"] > 0
-    # after the same epochs, batches of 1024 are behind batches of 64 with every seed,
+    # the text's account of the fitted fixed part matches this run's times (a busy machine
+    # can make them too uneven for the split, and the text then says so)
+    per_update = sweep["milliseconds per update"]
+    fits = 0 < ns["fixed_ms"] < per_update[16] and ns["per_image_ms"] > 0
+    assert ns["fixed_consistent"] == fits
+    # after the same epochs, every run with batches of 1024 is behind every run with 64,
     # and a larger learning rate helps them
     final = ns["final"]
-    assert wins(final, "val_accuracy", "64, rate 0.001", "1024, rate 0.001")
-    assert wins(final, "val_accuracy", "1024, rate 0.004", "1024, rate 0.001") or wins(
+    assert separated(final, "val_accuracy", "64, rate 0.001", "1024, rate 0.001")
+    assert separated(final, "val_accuracy", "1024, rate 0.004", "1024, rate 0.001") or separated(
         final, "val_accuracy", "1024, rate 0.016", "1024, rate 0.001"
     )
     # exercise: batch gradient noise ~ 1 / sqrt(B)
@@ -523,7 +527,7 @@ def batch_size(ns):
 
 
 def overfitting(ns):
-    from handwriting.seeds import SEEDS, wins
+    from handwriting.seeds import SEEDS, separated
 
     summary = ns["summary"]
     assert len(summary) == 3 * len(SEEDS)
@@ -531,12 +535,15 @@ def overfitting(ns):
         plain = summary.loc[("no dropout", seed)]
         assert plain["final_accuracy"] > 0.999
         assert plain["best_epoch"] < 25 and plain["final_val_loss"] > 1.02 * plain["best_val_loss"]
-    # dropout lowers the best and final validation loss with every seed; weight decay the
-    # final validation loss and the accuracy gap
+    # dropout lowers the best and final validation loss, every run below every run without;
+    # weight decay the final validation loss and the accuracy gap
     for measure in ("best_val_loss", "final_val_loss"):
-        assert wins(summary, measure, "dropout 0.2", "no dropout", higher=False)
+        assert separated(summary, measure, "dropout 0.2", "no dropout", higher=False)
     for measure in ("final_val_loss", "accuracy_gap"):
-        assert wins(summary, measure, "weight decay 1", "no dropout", higher=False)
+        assert separated(summary, measure, "weight decay 1", "no dropout", higher=False)
+    # the validation accuracy does not fall after the loss minimum: overconfidence, not errors
+    plain = summary.xs("no dropout")
+    assert (plain["final_val_accuracy"] > plain["best_val_accuracy"] - 0.01).all()
     # early stopping: stopped early, 5 epochs after the best, best weights restored
     stopped, best_epoch = ns["stopped"], ns["best_epoch"]
     assert ns["epochs_run"] == len(stopped["val_loss"]) == best_epoch + 5 < 30
@@ -704,7 +711,11 @@ def error_analysis_mistakes(ns):
     assert len(ns["correct"]) == 6_000 and ns["accuracy"] > 0.99
     confidence, correct = ns["confidence"], ns["correct"]
     assert np.median(confidence[~correct]) < np.median(confidence[correct])
-    assert len(ns["surest"]) == 15 and not correct[ns["surest"]].any()
+    ranked = ns["ranked"]
+    assert not correct[ranked].any() and len(ranked) == np.sum(~correct)
+    assert np.all(np.diff(confidence[ranked]) <= 0) and ns["surest"] == ranked[0]
+    # the book's reading sorts every mistake into exactly one group
+    assert sorted(i for group in ns["reading"].values() for i in group) == sorted(ranked)
     # exercises: passing unsure digits to a person removes most mistakes; top-2 accuracy
     assert ns["kept_accuracy"] > ns["accuracy"] and ns["share_removed"] > 0.5
     assert ns["top_2_accuracy"] > ns["accuracy"]

@@ -9,15 +9,26 @@ formatting style, ``book_author_year``, that is pybtex's ``alpha`` style
 the authors' last names (one, two joined by "and", or the first and "et al."),
 a comma and the year, and a letter after the year where two works would
 otherwise share a label. ``_config.yml`` selects it as ``bibtex_default_style``.
-Checked with pybtex 0.26.1 and sphinxcontrib-bibtex 2.7.0.
+
+The citations in the text carry the same letter ("LeCun et al., 1998a"): the
+referencing style ``book_author_year`` is sphinxcontrib-bibtex's
+``author_year`` with the year of each citation read from the entry's label,
+which is where the letter is decided (``bibtex_reference_style``).
+Checked with pybtex 0.26.1 and sphinxcontrib-bibtex 2.7.0: the ``year`` node of
+its referencing templates is the one replaced (listed in patches.py; no upstream
+issue asks for a year suffix in author-year citations).
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
 from pybtex.plugin import register_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.template import Node, node
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.template import year
 
 
 def _last_name(person) -> str:
@@ -59,7 +70,37 @@ class AuthorYearStyle(AlphaStyle):
     default_label_style = "book_author_year"
 
 
+@node
+def label_year(children, data) -> Text:
+    """The year as the entry's label gives it, with its letter: "1998a"."""
+    assert not children
+    return Text(data["formatted_entry"].label.rpartition(", ")[2])
+
+
+def _with_label_year(template):
+    """The template with every ``year`` node replaced by :func:`label_year`."""
+    if template is year:
+        return label_year
+    if isinstance(template, Node):
+        template.children = [_with_label_year(child) for child in template.children]
+    return template
+
+
+@dataclass
+class AuthorLabelYearReferenceStyle(AuthorYearReferenceStyle):
+    """sphinxcontrib-bibtex's author-year citations, each year as its entry's label has it."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        for style in self.styles:
+            inner = style.inner
+            style.inner = lambda role_name, inner=inner: _with_label_year(inner(role_name))
+
+
 def setup(app):
     register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabelStyle)
     register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
+    register_plugin(
+        "sphinxcontrib.bibtex.style.referencing", "book_author_year", AuthorLabelYearReferenceStyle
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

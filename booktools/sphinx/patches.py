@@ -275,6 +275,15 @@ PATCHES = (
         "relies on a notebook's cache key being the text of its code cells (and kernel)",
         "the key leaves out everything a cell runs besides its own text",
     ),
+    Patch(
+        "sphinxcontrib-bibtex",
+        "2.7.0",
+        "booktools/sphinx/bibliography.py",
+        "AuthorLabelYearReferenceStyle swaps the year node of the author_year referencing "
+        "style's templates for the year of the entry's label",
+        "none filed: its author-year citations print the year field alone, so two works of "
+        "one first author and year are cited alike although the list tells them apart",
+    ),
 )
 
 

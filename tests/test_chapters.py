@@ -718,7 +718,7 @@ def keras_model_upto(model, name):
 
 
 def convnets_ablation(ns):
-    from handwriting.seeds import SEEDS, wins
+    from handwriting.seeds import SEEDS, separated, wins
 
     runs = ns["ablation"]
     assert list(ns["settings"]) == [
@@ -730,12 +730,21 @@ def convnets_ablation(ns):
         "without schedule",
     ]
     assert len(runs) == 6 * len(SEEDS)
-    # every verdict is what the three seeds say, run for run
+    # every verdict is what the three seeds say: "helps" and "hurts" only for separated runs
     for refinement, verdict in ns["verdicts"].items():
         name = f"without {refinement}"
-        helps = wins(runs, "val_accuracy", "all five", name)
-        hurts = wins(runs, "val_accuracy", name, "all five")
-        assert verdict == ("helps" if helps else "hurts" if hurts else "no agreement")
+        if separated(runs, "val_accuracy", "all five", name):
+            assert verdict == "helps"
+        elif separated(runs, "val_accuracy", name, "all five"):
+            assert verdict == "hurts"
+        elif wins(runs, "val_accuracy", "all five", name):
+            assert verdict == "lower without it in each seed"
+        elif wins(runs, "val_accuracy", name, "all five"):
+            assert verdict == "higher without it in each seed"
+        else:
+            assert verdict == "no difference shown"
+    # what the page says the book keeps although this short training finds it hurting
+    assert ns["verdicts"]["dropout"] == ns["verdicts"]["schedule"] == "hurts"
     assert ((0 < runs["val_accuracy"]) & (runs["val_accuracy"] <= 1)).all()
 
 

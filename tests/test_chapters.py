@@ -651,7 +651,8 @@ def convnets_plain(ns):
 
 def convnets_training(ns):
     model = ns["model"]
-    assert ns["results"]["accuracy"] >= 0.993
+    # the build checks the design on the validation set; the test set is only reported
+    assert ns["cnn"].history["val_accuracy"][-1] >= 0.993
     assert len(ns["cnn"].history["loss"]) == ns["epochs"]
     assert model.count_params() > ns["n_conv_params"]
     assert ns["n_running"] == 2 * (32 + 64)

@@ -453,6 +453,9 @@ def from_scratch_training(ns):
     history = ns["scratch_history"]
     assert len(history["loss"]) == len(history["accuracy"]) == 10
     assert history["loss"][-1] < history["loss"][0] / 5
+    # the test set, watched after each epoch, ends below the training batches
+    assert len(history["watch_accuracy"]) == 10
+    assert history["watch_accuracy"][-1] < history["accuracy"][-1]
     predictions = ns["forward"](params, ns["x_test_flat"])[0].argmax(axis=1)
     accuracy = float(np.mean(predictions == ns["y_test"]))
     assert accuracy == ns["scratch_accuracy"] >= 0.97

@@ -183,7 +183,9 @@ def settle_normalization(model, images):
     """
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):
-            before = keras.Model(model.inputs, layer.input)
-            values = before.predict(images, batch_size=len(images), verbose=0)
+            before = keras.Model(model.inputs[0], layer.input)
+            # One direct call in inference mode: predict() would compile a function
+            # for every new model, which TensorFlow warns about as retracing.
+            values = keras.ops.convert_to_numpy(before(images, training=False))
             layer.moving_mean.assign(values.mean(axis=(0, 1, 2)))
             layer.moving_variance.assign(values.var(axis=(0, 1, 2)))

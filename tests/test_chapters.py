@@ -417,6 +417,8 @@ def from_scratch(ns):
 def from_scratch_backprop(ns):
     # the gradient check passed, and passes again on a fresh float64 network
     assert ns["max_check_error"] < 1e-6
+    # TensorFlow's automatic differentiation gives backward's gradient, entry for entry
+    assert max(ns["tape_errors"].values()) < 1e-12
     rng = np.random.default_rng(7)
     params64 = ns["init"](rng, dtype=np.float64)
     x = ns["x_train_flat"][:8].astype(np.float64)
@@ -451,6 +453,9 @@ def from_scratch_training(ns):
     history = ns["scratch_history"]
     assert len(history["loss"]) == len(history["accuracy"]) == 10
     assert history["loss"][-1] < history["loss"][0] / 5
+    # the test set, watched after each epoch, ends below the training batches
+    assert len(history["watch_accuracy"]) == 10
+    assert history["watch_accuracy"][-1] < history["accuracy"][-1]
     predictions = ns["forward"](params, ns["x_test_flat"])[0].argmax(axis=1)
     accuracy = float(np.mean(predictions == ns["y_test"]))
     assert accuracy == ns["scratch_accuracy"] >= 0.97
@@ -634,7 +639,7 @@ def convnets(ns):
 
 def convnets_plain(ns):
     from handwriting.models import build_plain_cnn, receptive_field
-    from handwriting.seeds import SEEDS, wins
+    from handwriting.seeds import SEEDS, separated
 
     model = build_plain_cnn()
     layers = [layer.__class__.__name__ for layer in model.layers]
@@ -644,11 +649,13 @@ def convnets_plain(ns):
     # the multi-channel sum, by hand, is what keras.ops.conv computes
     assert ns["by_formula"].shape == (11, 11, 64)
     np.testing.assert_allclose(ns["by_formula"], ns["by_keras"], atol=1e-3)
-    # over three seeds, the plain network beats both dense networks on the validation set
+    # every run of the plain network beats every run of both dense networks on the validation set
     runs = ns["brief_runs"]
     assert len(runs) == 3 * len(SEEDS)
     for rival in ("dense (Part I)", "dense, 283 neurons"):
-        assert wins(runs, "val_accuracy", "plain convolutional", rival)
+        assert separated(runs, "val_accuracy", "plain convolutional", rival)
+    # blind to the image's last two rows
+    assert ns["changes"][25] > 0 and ns["changes"][26] == ns["changes"][27] == 0
     assert ns["plain_mults"] > 10 * ns["mlp_mults"]
     # exercises: the second pooling saves parameters; a 1 x 1 convolution is a matrix per pixel
     assert ns["unpooled"].count_params() > 2 * ns["plain_params"]
@@ -658,7 +665,8 @@ def convnets_plain(ns):
 
 def convnets_training(ns):
     model = ns["model"]
-    assert ns["results"]["accuracy"] >= 0.993
+    # the build checks the design on the validation set; the test set is only reported
+    assert ns["cnn"].history["val_accuracy"][-1] >= 0.993
     assert len(ns["cnn"].history["loss"]) == ns["epochs"]
     assert model.count_params() > ns["n_conv_params"]
     assert ns["n_running"] == 2 * (32 + 64)
@@ -729,7 +737,7 @@ def keras_model_upto(model, name):
 
 
 def convnets_ablation(ns):
-    from handwriting.seeds import SEEDS, wins
+    from handwriting.seeds import SEEDS, separated, wins
 
     runs = ns["ablation"]
     assert list(ns["settings"]) == [
@@ -741,12 +749,21 @@ def convnets_ablation(ns):
         "without schedule",
     ]
     assert len(runs) == 6 * len(SEEDS)
-    # every verdict is what the three seeds say, run for run
+    # every verdict is what the three seeds say: "helps" and "hurts" only for separated runs
     for refinement, verdict in ns["verdicts"].items():
         name = f"without {refinement}"
-        helps = wins(runs, "val_accuracy", "all five", name)
-        hurts = wins(runs, "val_accuracy", name, "all five")
-        assert verdict == ("helps" if helps else "hurts" if hurts else "no agreement")
+        if separated(runs, "val_accuracy", "all five", name):
+            assert verdict == "helps"
+        elif separated(runs, "val_accuracy", name, "all five"):
+            assert verdict == "hurts"
+        elif wins(runs, "val_accuracy", "all five", name):
+            assert verdict == "lower without it in each seed"
+        elif wins(runs, "val_accuracy", name, "all five"):
+            assert verdict == "higher without it in each seed"
+        else:
+            assert verdict == "no difference shown"
+    # what the page says the book keeps although this short training finds it hurting
+    assert ns["verdicts"]["dropout"] == ns["verdicts"]["schedule"] == "hurts"
     assert ((0 < runs["val_accuracy"]) & (runs["val_accuracy"] <= 1)).all()
 
 

@@ -18,7 +18,12 @@ Keras on the same inputs, within 1e-6:
   2 x 2 max pooling, and the window's nine products and their sum, against
   Keras's convolution and pooling; the filters it offers are the hand-made
   ones and the book's network's, numbered from 0; the map is drawn in the
-  book's colours.
+  book's colours, with a key naming its scale; pointing at the pooled map
+  moves the window to the output each 2 x 2 square keeps.
+
+Every number box shows its value rounded while the figure computes with all
+its digits (a learned filter, the trained neuron), and a box emptied or left
+holding no number gets its last value back.
 
 Each figure also carries the numbers of its chapter; every control is in the
 tab order with a name; a change is read out (aria-live); axe-core finds
@@ -415,7 +420,7 @@ def test_the_convolution_computes_what_keras_does(figures):
     figure.choose("Filter", "horizontal edges")
     figure.choose("Digit", "test digit 3")
     figure.type("Window row", 7)
-    figure.type("column", 20)
+    figure.type("Window column", 20)
     state = figure.state()
     assert state["weights"] == [-1, -2, -1, 0, 0, 0, 1, 2, 1]
     assert (state["window"]["row"], state["window"]["column"]) == (7, 20)
@@ -498,7 +503,76 @@ def test_the_map_is_drawn_in_the_books_colours(figures):
     assert np.array_equal(np.array(drawn)[mask], expected[mask])
 
 
+def test_a_learned_filter_shows_rounded_and_computes_exact(figures):
+    """The boxes show a learned weight to three decimals; the maps use all its digits,
+    and so does an edit of one weight, which leaves the other eight exact."""
+    figure = figures["convolution"]
+    learned = next(f for f in figure.data()["filters"] if f["name"] == "learned filter 18")
+    figure.choose("Filter", "learned filter 18")
+    label = "Weight in row 1, column 1"
+    shown = figure.field(label).input_value()
+    assert shown == str(round(learned["weights"][0], 3)), shown
+    assert figure.field("Bias").input_value() == str(round(learned["bias"], 3))
+    state = figure.state()
+    assert state["weights"] == learned["weights"] and state["bias"] == learned["bias"]
+    assert_maps_as_keras(state)
+    figure.type("Weight in row 2, column 2", 1)
+    state = figure.state()
+    assert state["weights"] == learned["weights"][:4] + [1] + learned["weights"][5:]
+    assert state["bias"] == learned["bias"]
+
+
+def test_pointing_at_the_pooled_map_shows_the_output_it_keeps(figures):
+    figure = figures["convolution"]
+    figure.choose("Filter", "vertical edges")
+    figure.choose("Digit", "the digit above")
+    relu = np.reshape(figure.state()["relu"], (26, 26))
+    canvas = figure.box.locator("canvas.ex-grid").nth(3)
+    box = canvas.bounding_box()
+    for i, j in ((4, 6), (6, 5), (0, 0)):
+        canvas.hover(
+            position={"x": box["width"] * (j + 0.5) / 13, "y": box["height"] * (i + 0.5) / 13}
+        )
+        state = figure.state()
+        window = state["window"]
+        square = relu[2 * i : 2 * i + 2, 2 * j : 2 * j + 2]
+        u, v = np.unravel_index(np.argmax(square), (2, 2))
+        assert (window["row"], window["column"]) == (2 * i + u, 2 * j + v)
+        assert window["pooled"] == square.max() == max(window["output"], 0)
+    key = figure.box.locator("p.ex-note").last.inner_text()
+    assert f"deepest red is {state['top']:.2f}" in key, key
+
+
 # -------------------------------------------------------- every figure, alike
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_an_emptied_or_unreadable_box_gets_its_last_value_back(figures, name):
+    """Emptying a box to type a new number, then leaving it, changes nothing (it used
+    to become the control's minimum); so does leaving a lone minus sign in it."""
+    figure = figures[name]
+    field = figure.box.locator("input[type=number]").first
+    before, shown = figure.state(), field.input_value()
+    for typed in ("", "-"):
+        field.focus()
+        figure.page.keyboard.press("ControlOrMeta+a")
+        figure.page.keyboard.press("Backspace")
+        if typed:
+            figure.page.keyboard.type(typed)
+        figure.page.keyboard.press("Tab")
+        assert field.input_value() == shown, (typed, field.input_value())
+        assert figure.state() == before
+
+
+def test_the_trained_neuron_shows_rounded_and_computes_exact(figures):
+    from handwriting.store import trained
+
+    figure = figures["neuron"]
+    figure.press("The trained neuron")
+    weight, bias = (float(w.ravel()[0]) for w in trained("neuron").model.get_weights())
+    assert figure.field("Weight w").input_value() == str(round(weight, 4))
+    assert figure.field("Bias b").input_value() == str(round(bias, 4))
+    assert [figure.state()["weight"], figure.state()["bias"]] == [weight, bias]
 
 
 @pytest.mark.parametrize("name", list(PAGES))

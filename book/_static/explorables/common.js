@@ -77,15 +77,22 @@ export function format(value, digits = 2) {
 }
 
 // A number the reader sets with a slider or by typing it; the two stay in step.
-// `onChange(value)` runs after every change the reader makes.
+// `onChange(value)` runs after every change the reader makes. The control keeps
+// the exact value (`value`), which the figure computes with, and shows it
+// rounded to `digits` decimals (by default two more than its step has), so a
+// weight such as -0.13791677355766296 reads -0.138. A box left empty, or
+// holding no number, gets back the last value it held; one outside the
+// bounds gets the nearest bound.
 export class NumberControl {
-  constructor({ label, min, max, step, value, onChange, slider = true, list = null, id = null }) {
+  constructor({ label, min, max, step, value, onChange, slider = true, list = null, id = null, digits = null }) {
     this.min = min;
     this.max = max;
     this.onChange = onChange;
+    this.digits = digits ?? decimalsOf(step) + 2;
+    this.current = value;
     const numberId = id || uniqueId("ex-number");
     this.number = make("input", {
-      type: "number", id: numberId, class: "ex-number", min, max, step, value, inputmode: "decimal",
+      type: "number", id: numberId, class: "ex-number", min, max, step, value: this.shown(value), inputmode: "decimal",
     });
     this.range = slider
       ? make("input", { type: "range", class: "ex-range", min, max, step, value, "aria-label": `${label} (slider)`, list })
@@ -95,36 +102,52 @@ export class NumberControl {
       this.label, this.range, this.number);
     if (this.range) {
       this.range.addEventListener("input", () => {
-        this.number.value = this.range.value;
-        this.onChange(this.value);
+        this.current = Number(this.range.value);
+        this.number.value = this.shown(this.current);
+        this.onChange(this.current);
       });
     }
     this.number.addEventListener("input", () => {
       const typed = Number(this.number.value);
       if (this.number.value.trim() === "" || !Number.isFinite(typed)) return;  // still typing
       if (typed < this.min || typed > this.max) return;                        // clamped on change
+      this.current = typed;
       if (this.range) this.range.value = String(typed);
       this.onChange(typed);
     });
     this.number.addEventListener("change", () => {
       const typed = Number(this.number.value);
-      const kept = Number.isFinite(typed) && this.number.value.trim() !== ""
-        ? Math.min(this.max, Math.max(this.min, typed)) : Number(this.range ? this.range.value : this.min);
-      if (String(kept) !== this.number.value) this.set(kept, true);
+      if (this.number.value.trim() === "" || !Number.isFinite(typed)) {
+        this.set(this.current);  // emptied or not a number: the last value comes back, unchanged
+      } else if (typed < this.min || typed > this.max) {
+        this.set(typed, true);
+      }
     });
   }
 
   get value() {
-    return Number(this.number.value);
+    return this.current;
   }
 
-  // Show `value` (within the control's bounds); tell the figure when `notify`.
+  // `value` as the box shows it: rounded, with no trailing zeros.
+  shown(value) {
+    return String(Number(value.toFixed(this.digits)));
+  }
+
+  // Take `value` (within the control's bounds) and show it; tell the figure when `notify`.
   set(value, notify = false) {
     const kept = Math.min(this.max, Math.max(this.min, value));
-    this.number.value = String(kept);
+    this.current = kept;
+    this.number.value = this.shown(kept);
     if (this.range) this.range.value = String(kept);
     if (notify) this.onChange(kept);
   }
+}
+
+// How many decimals a step such as 0.1 or 0.05 has (0 for a whole step).
+function decimalsOf(step) {
+  const text = String(step ?? 1);
+  return text.includes(".") ? text.split(".")[1].length : 0;
 }
 
 // A labelled drop-down list of {value, text} options.

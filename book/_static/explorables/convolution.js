@@ -8,8 +8,9 @@
 // the book's colours for signed values (red positive, blue negative).
 //
 // For the tests, window.explorables.convolution has, once ready:
-//   state()   {image, weights, bias, map, relu, pooled, window: {row, column,
-//              products, sum, output, pooled}}, the maps flat, row by row
+//   state()   {image, weights, bias, map, relu, pooled, top, window: {row,
+//              column, products, sum, output, pooled}}, the maps flat, row by
+//              row; top is the size of output drawn deepest red (and blue)
 
 import {
   Announcer, NumberControl, choice, colourTable, make, start, weightColour,
@@ -39,7 +40,7 @@ export function convolve(image, weights, bias) {
   return map;
 }
 
-// ReLU, then the largest value of each 2 x 2 square (the 26th row and column have none).
+// ReLU, then the largest value of each 2 x 2 square (26 = 2 x 13: every row and column is in one).
 export function reluAndPool(map) {
   const relu = map.map((v) => Math.max(0, v));
   const pooled = new Float64Array(POOLED * POOLED);
@@ -82,9 +83,10 @@ class Grid {
     }
   }
 
+  // A frame around size x size cells, thin enough to leave a lone cell's colour in sight.
   outline(row, column, size, colour) {
     const { ctx, cell } = this;
-    const width = Math.max(2, cell / 3);
+    const width = Math.max(2, cell / (size === 1 ? 6 : 3));
     ctx.strokeStyle = colour;
     ctx.lineWidth = width;
     ctx.strokeRect(column * cell + width / 2, row * cell + width / 2, size * cell - width, size * cell - width);
@@ -140,7 +142,7 @@ function build(box, data) {
     slider: false, onChange: edited });
   const row = new NumberControl({ label: "Window row", min: 0, max: MAP - 1, step: 1, value: state.row,
     slider: false, onChange: (value) => { state.row = value; update(); } });
-  const column = new NumberControl({ label: "column", min: 0, max: MAP - 1, step: 1, value: state.column,
+  const column = new NumberControl({ label: "Window column", min: 0, max: MAP - 1, step: 1, value: state.column,
     slider: false, onChange: (value) => { state.column = value; update(); } });
 
   const filterView = new Grid(K, "The filter's weights, red positive and blue negative");
@@ -148,19 +150,35 @@ function build(box, data) {
   const mapView = new Grid(MAP, "The feature map: red where the filter's output is positive, blue where negative");
   const pooledView = new Grid(POOLED, "The feature map after ReLU and 2 by 2 max pooling");
   const products = make("table", { class: "ex-products" });
-  const move = (view, scale, offset) => (event) => {
-    const [i, j] = view.at(event);
+  const key = make("p", { class: "ex-note" });
+  // The window for the cell under the pointer: in the digit, the window centred
+  // on it; in the map, that output's; in the pooled map, the output its 2 x 2
+  // square keeps (the first of them, on a tie).
+  const place = {
+    digit: ([i, j]) => [i - 1, j - 1],
+    map: ([i, j]) => [i, j],
+    pooled: ([i, j]) => {
+      const { relu } = compute();
+      let best = [2 * i, 2 * j];
+      for (const [u, v] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+        if (relu[(2 * i + u) * MAP + 2 * j + v] > relu[best[0] * MAP + best[1]]) best = [2 * i + u, 2 * j + v];
+      }
+      return best;
+    },
+  };
+  const move = (view, where) => (event) => {
     const clamp = (v) => Math.min(MAP - 1, Math.max(0, v));
-    state.row = clamp(i * scale + offset);
-    state.column = clamp(j * scale + offset);
+    const [i, j] = place[where](view.at(event));
+    state.row = clamp(i);
+    state.column = clamp(j);
     row.set(state.row);
     column.set(state.column);
     update();
   };
-  for (const [view, scale, offset] of [[digitView, 1, -1], [mapView, 1, 0], [pooledView, 2, 0]]) {
+  for (const [view, where] of [[digitView, "digit"], [mapView, "map"], [pooledView, "pooled"]]) {
     view.canvas.classList.add("ex-clickable");
-    view.canvas.addEventListener("pointermove", move(view, scale, offset));
-    view.canvas.addEventListener("pointerdown", move(view, scale, offset));
+    view.canvas.addEventListener("pointermove", move(view, where));
+    view.canvas.addEventListener("pointerdown", move(view, where));
   }
   const weightGrid = make("div", { class: "ex-weights", role: "group", "aria-label": "The filter's nine weights" },
     ...inputs.map((input) => {
@@ -178,12 +196,14 @@ function build(box, data) {
           bias.root),
         panel(filterView, "The filter")),
       make("div", { class: "ex-row" }, row.root, column.root),
-      make("p", { class: "ex-note", text: "Or point at the digit or a map. Rows and columns count from 0: " +
-        "the window's top left pixel in the digit, and its output in the feature map." })),
+      make("p", { class: "ex-note", text: "Or point at the digit or a map; in the pooled map, the window goes " +
+        "to the output that its 2 × 2 square keeps. Rows and columns count from 0: the window's top left pixel " +
+        "in the digit, and its output in the feature map." })),
     make("div", { class: "ex-plots ex-grids" },
       panel(digitView, "The digit and the window"),
       panel(mapView, "Feature map"),
       panel(pooledView, "After ReLU and 2 × 2 max pooling")),
+    key,
     products,
     ...say.elements,
   );
@@ -200,11 +220,10 @@ function build(box, data) {
       }
     }
     const sum = terms.reduce((total, t) => total + t.product, 0);
-    const inPool = state.row < 2 * POOLED && state.column < 2 * POOLED;
     const window = {
       row: state.row, column: state.column, products: terms.map((t) => t.product), sum,
       output: map[state.row * MAP + state.column],
-      pooled: inPool ? pooled[Math.floor(state.row / 2) * POOLED + Math.floor(state.column / 2)] : null,
+      pooled: pooled[Math.floor(state.row / 2) * POOLED + Math.floor(state.column / 2)],
     };
     return { image, map, relu, pooled, window, terms };
   }
@@ -227,13 +246,14 @@ function build(box, data) {
     mapView.outline(state.row, state.column, 1, window_);
     pooledView.begin();
     pooledView.paint((i, j) => weightColour(table, pooled[i * POOLED + j], top));
-    if (state.row < 2 * POOLED && state.column < 2 * POOLED) {
-      pooledView.outline(Math.floor(state.row / 2), Math.floor(state.column / 2), 1, window_);
-    }
+    pooledView.outline(Math.floor(state.row / 2), Math.floor(state.column / 2), 1, window_);
+    return top;
   }
 
-  function describe({ window, terms }) {
+  function describe({ window, terms }, top) {
     const f = (v) => (Math.abs(v) < 5e-4 ? "0" : v.toFixed(2)).replace(/^-/, "\u2212");
+    key.textContent = `Colours in both maps: white is 0; deepest red is ${f(top)} and deepest blue ${f(-top)}, ` +
+      "the largest output in this feature map, sign aside. The scale changes with the filter and the digit.";
     products.replaceChildren(
       make("caption", { text: `Pixel × weight in the window at row ${window.row}, column ${window.column}` }),
       ...[0, 1, 2].map((u) => make("tr", {}, ...[0, 1, 2].map((v) => {
@@ -241,16 +261,14 @@ function build(box, data) {
         return make("td", {}, make("span", { text: `${f(t.x)} × ${f(t.w)}` }),
           make("span", { text: `= ${f(t.product)}` }));
       }))));
-    const pooled = window.pooled === null ? "it falls outside the pooled squares"
-      : `its 2 × 2 square keeps ${f(window.pooled)} after ReLU and pooling`;
+    const pooled = `its 2 × 2 square keeps ${f(window.pooled)} after ReLU and pooling`;
     say.say(`Window at row ${window.row}, column ${window.column}: the nine products add up to ${f(window.sum)}; ` +
       `with the bias, ${f(state.bias)}, the output is ${f(window.output)}, and ${pooled}.`);
   }
 
   function update() {
     const computed = compute();
-    draw(computed);
-    describe(computed);
+    describe(computed, draw(computed));
   }
 
   new ResizeObserver(() => draw(compute())).observe(mapView.canvas);
@@ -259,7 +277,7 @@ function build(box, data) {
     state: () => {
       const { image, map, relu, pooled, window } = compute();
       return { image: Array.from(image), weights: [...state.weights], bias: state.bias, map: Array.from(map),
-        relu: Array.from(relu), pooled: Array.from(pooled), window };
+        relu: Array.from(relu), pooled: Array.from(pooled), top: Math.max(0, ...Array.from(map, Math.abs)), window };
     },
   };
 }

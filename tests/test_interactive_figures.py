@@ -8,7 +8,8 @@ Keras on the same inputs, within 1e-6:
 
 - the neuron of book/neurons.md: its weighted sum and its output over the
   inputs, for each activation, against a Keras neuron with the same weight and
-  bias; this page's untrained neuron and the trained neuron of the model store;
+  bias, and its mean squared error on the points; this page's untrained neuron
+  and the trained neuron of the model store;
 - gradient descent in book/training.md: every step of the path from the
   learning rate and the start the reader picks (typed, or clicked on the
   landscape), and the limit on the learning rate, 2 divided by the steepest
@@ -206,8 +207,15 @@ def test_the_neuron_computes_what_keras_does(figures, weight, bias, activation, 
     np.testing.assert_allclose(state["sum"], weight * x + bias, rtol=0, atol=TOLERANCE)
     by_keras = keras_neuron(weight, bias, activation).predict(x[:, None], verbose=0)[:, 0]
     np.testing.assert_allclose(state["output"], by_keras, rtol=0, atol=TOLERANCE)
+    data = figure.data()
+    on_points = keras_neuron(weight, bias, activation).predict(
+        np.array(data["x"])[:, None], verbose=0
+    )
+    error = np.mean((on_points[:, 0] - data["y"]) ** 2)
+    assert abs(state["error"] - error) < TOLERANCE
     spoken = figure.spoken()
     assert spoken.startswith(f"Output {text}(") and "at x = 1." in spoken, spoken
+    assert f"Mean squared error on the points: {error:.3f}." in spoken, spoken
 
 
 def test_the_trained_neuron_is_one_key_press_away(figures):
@@ -224,6 +232,9 @@ def test_the_trained_neuron_is_one_key_press_away(figures):
     np.testing.assert_allclose(
         state["output"], stored.predict(x[:, None], verbose=0)[:, 0], rtol=0, atol=TOLERANCE
     )
+    data = figure.data()
+    on_points = stored.predict(np.array(data["x"], dtype="float32")[:, None], verbose=0)[:, 0]
+    assert abs(state["error"] - np.mean((on_points - data["y"]) ** 2)) < 1e-6
     figure.press("This page's untrained neuron", key="Space")
     assert [figure.state()["weight"], figure.state()["bias"]] == figure.data()["start"]
 

@@ -8,12 +8,14 @@ Keras on the same inputs, within 1e-6:
 
 - the neuron of book/neurons.md: its weighted sum and its output over the
   inputs, for each activation, against a Keras neuron with the same weight and
-  bias; this page's untrained neuron and the trained neuron of the model store;
+  bias, and its mean squared error on the points; this page's untrained neuron
+  and the trained neuron of the model store;
 - gradient descent in book/training.md: every step of the path from the
   learning rate and the start the reader picks (typed, or clicked on the
   landscape), and the limit on the learning rate, 2 divided by the steepest
-  curvature, against NumPy; the path converges below the limit and diverges
-  above it, and the figure says which;
+  curvature, against NumPy; the path converges below the limit (slowly, just
+  below it) and diverges above it, and the figure says which; a path that
+  leaves the landscape is drawn to its edge and no farther;
 - the convolution of book/convnets.md: the feature map, the map after ReLU and
   2 x 2 max pooling, and the window's nine products and their sum, against
   Keras's convolution and pooling; the filters it offers are the hand-made
@@ -49,7 +51,6 @@ PAGES = {
 }
 TOLERANCE = 1e-6
 pytestmark = pytest.mark.browser
-MAX_STEPS = 50  # the steps gradient-descent.js computes ahead
 
 
 # ------------------------------------------------------------------- fixtures
@@ -211,8 +212,15 @@ def test_the_neuron_computes_what_keras_does(figures, weight, bias, activation, 
     np.testing.assert_allclose(state["sum"], weight * x + bias, rtol=0, atol=TOLERANCE)
     by_keras = keras_neuron(weight, bias, activation).predict(x[:, None], verbose=0)[:, 0]
     np.testing.assert_allclose(state["output"], by_keras, rtol=0, atol=TOLERANCE)
+    data = figure.data()
+    on_points = keras_neuron(weight, bias, activation).predict(
+        np.array(data["x"])[:, None], verbose=0
+    )
+    error = np.mean((on_points[:, 0] - data["y"]) ** 2)
+    assert abs(state["error"] - error) < TOLERANCE
     spoken = figure.spoken()
     assert spoken.startswith(f"Output {text}(") and "at x = 1." in spoken, spoken
+    assert f"Mean squared error on the points: {error:.3f}." in spoken, spoken
 
 
 def test_the_trained_neuron_is_one_key_press_away(figures):
@@ -229,6 +237,9 @@ def test_the_trained_neuron_is_one_key_press_away(figures):
     np.testing.assert_allclose(
         state["output"], stored.predict(x[:, None], verbose=0)[:, 0], rtol=0, atol=TOLERANCE
     )
+    data = figure.data()
+    on_points = stored.predict(np.array(data["x"], dtype="float32")[:, None], verbose=0)[:, 0]
+    assert abs(state["error"] - np.mean((on_points - data["y"]) ** 2)) < 1e-6
     figure.press("This page's untrained neuron", key="Space")
     assert [figure.state()["weight"], figure.state()["bias"]] == figure.data()["start"]
 
@@ -253,7 +264,7 @@ def steepest_curvature(x):
 
 def assert_same_path(state, data):
     x, y = np.array(data["x"]), np.array(data["y"])
-    expected = descend(x, y, state["rate"], *state["start"], MAX_STEPS)
+    expected = descend(x, y, state["rate"], *state["start"], data["max_steps"])
     # JSON writes a whole large number without a point, which Python reads as an int
     shown = np.array([[s["w"], s["b"], s["loss"]] for s in state["steps"]], dtype="float64")
     np.testing.assert_allclose(shown, expected, rtol=TOLERANCE, atol=TOLERANCE)
@@ -278,6 +289,14 @@ def test_gradient_descent_carries_its_chapters_numbers(figures):
     assert abs(expected[data["n_steps"], 0] - w_best) < 0.01, (
         "the chapter's run ends on least squares"
     )
+    # exercise 1, at 0.1, gets within 0.01 of least squares inside the steps the figure computes
+    slow = descend(x, np.array(data["y"]), 0.1, *data["start"], data["max_steps"])
+    assert np.all(np.abs(slow[-1, :2] - [w_best, b_best]) < 0.01)
+    # the key shows the minimum as the plot does, a star, in the page's text colour
+    star = figure.box.locator(".ex-legend li").last.evaluate(
+        "li => [li.firstElementChild.textContent, li.firstElementChild.getAttribute('style')]"
+    )
+    assert star == ["\u2605", None], star
 
 
 @pytest.mark.parametrize(
@@ -307,29 +326,70 @@ def test_gradient_descent_diverges_above_the_limit_and_says_so(figures):
     figure.type("Start: slope w", data["start"][0])
     figure.type("intercept b", data["start"][1])
     for rate, verdict in (
-        (round(limit - 0.05, 2), "converges"),
-        (round(limit + 0.1, 2), "diverges"),
+        (round(limit - 0.05, 2), "converges."),
+        (round(limit + 0.1, 2), "diverges."),
+        (0.72, "converges, but slowly"),  # the slider's stop at the limit's tick, just below it
     ):
         figure.type("Learning rate", rate)
         state = figure.state()
         path = assert_same_path(state, data)
         distance = np.hypot(*(path[:, :2] - best).T)
-        if verdict == "converges":
-            assert distance[-1] < 0.1 * distance[0]
-        else:
+        if verdict == "converges.":
+            assert distance[-1] < 0.01 * distance[0]
+        elif verdict == "diverges.":
             assert distance[-1] > 10 * distance[0]
-        assert state["verdict"].endswith(f"the path {verdict}."), state["verdict"]
+        else:
+            assert 0.01 * distance[0] < distance[-1] < distance[0]
+            share = f"still {100 * distance[-1] / distance[0]:.0f}% of its first distance"
+            assert share in state["verdict"], state["verdict"]
+        assert f"the limit of {limit:.3f}" in state["verdict"], state["verdict"]
+        assert f"the path {verdict}" in state["verdict"], state["verdict"]
         assert verdict in figure.spoken()
+
+
+def test_a_diverging_path_is_drawn_to_the_landscapes_edge(figures):
+    figure = figures["gradient-descent"]
+    data = figure.data()
+    figure.type("Start: slope w", data["start"][0])
+    figure.type("intercept b", data["start"][1])
+    figure.type("Learning rate", 1.0)
+    path = assert_same_path(figure.state(), data)
+    (w_low, w_high), (b_low, b_high) = data["box"]["w"], data["box"]["b"]
+    outside = (
+        (path[:, 0] < w_low) | (path[:, 0] > w_high) | (path[:, 1] < b_low) | (path[:, 1] > b_high)
+    )
+    first_out = int(np.argmax(outside))
+    assert outside[first_out] and first_out > 1
+    for presses in range(1, first_out + 2):
+        figure.press("Step")
+        expected = first_out if presses >= first_out else None
+        assert figure.state()["leftAt"] == expected, presses
+    assert f"The path left the landscape at step {first_out}." in figure.spoken()
+    # once the path has left, its later steps (long lines across the landscape) are not drawn
+    count = """c => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;  // pixels of the path's colour, #D55E00
+        for (let i = 0; i < d.length; i += 4) if (d[i] > 180 && d[i + 1] < 140 && d[i + 2] < 60) n++;
+        return n;
+    }"""
+    canvas = figure.box.locator("canvas").nth(1)
+    drawn = canvas.evaluate(count)
+    assert drawn > 0
+    for _ in range(5):
+        figure.press("Step")
+    assert figure.state()["shown"] == first_out + 6 and canvas.evaluate(count) == drawn
 
 
 def test_gradient_descent_starts_where_the_landscape_is_clicked_and_plays(figures):
     figure = figures["gradient-descent"]
     canvas = figure.box.locator("canvas").nth(1)
     box = canvas.bounding_box()
-    canvas.click(position={"x": box["width"] * 0.8, "y": box["height"] * 0.3})
+    canvas.click(position={"x": box["width"] * 0.77, "y": box["height"] * 0.33})
     state = figure.state()
     data = figure.data()
     assert state["shown"] == 0 and state["start"] != data["start"]
+    assert all(abs(10 * v - round(10 * v)) < 1e-9 for v in state["start"]), "the fields' step"
+
     assert data["box"]["w"][0] < state["start"][0] < data["box"]["w"][1]
     assert_same_path(state, data)
     figure.press("Play")

@@ -5,7 +5,8 @@
 // figure starts) and the trained one (a button away).
 //
 // For the tests, window.explorables.neuron has, once ready:
-//   state()      {weight, bias, activation, x: [...], sum: [...], output: [...]}
+//   state()      {weight, bias, activation, x: [...], sum: [...], output: [...], error}
+//                (error: the mean squared error on the points drawn)
 
 import { Announcer, NumberControl, Plot, button, choice, format, legend, make, start } from "./common.js";
 
@@ -30,6 +31,12 @@ export function curve(weight, bias, activation, range) {
     output.push(apply(z));
   }
   return { x, sum, output };
+}
+
+// The mean squared error of the neuron's outputs on the points (x, y).
+export function meanSquaredError(weight, bias, activation, x, y) {
+  const apply = ACTIVATIONS[activation].apply;
+  return x.reduce((total, xi, i) => total + (apply(weight * xi + bias) - y[i]) ** 2, 0) / x.length;
 }
 
 function build(box, data) {
@@ -77,6 +84,10 @@ function build(box, data) {
     ...say.elements,
   );
 
+  function error() {
+    return meanSquaredError(state.weight, state.bias, state.activation, data.x, data.y);
+  }
+
   function current() {
     return curve(state.weight, state.bias, state.activation, data.x_range);
   }
@@ -97,11 +108,12 @@ function build(box, data) {
     const at = (x) => format(apply(state.weight * x + state.bias), 3);
     const sign = state.bias < 0 ? "\u2212" : "+";
     say.say(`Output ${ACTIVATIONS[state.activation].text}(${format(state.weight)} x ${sign} ` +
-      `${format(Math.abs(state.bias))}): ${at(-1)} at x = \u22121, ${at(0)} at x = 0, ${at(1)} at x = 1.`);
+      `${format(Math.abs(state.bias))}): ${at(-1)} at x = \u22121, ${at(0)} at x = 0, ${at(1)} at x = 1. ` +
+      `Mean squared error on the points: ${format(error(), 3)}.`);
   }
 
   update();
-  return { state: () => ({ ...state, ...current() }) };
+  return { state: () => ({ ...state, ...current(), error: error() }) };
 }
 
 start(NAME, build);

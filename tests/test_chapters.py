@@ -589,7 +589,12 @@ def draw_a_digit(ns):
     # shifted digits cost the dense network more than the convolutional one
     dense, conv = ns["shifted"]["dense", "right"], ns["shifted"]["convolutional", "right"]
     assert dense[3] < dense[0] - 0.1 and all(c > d for c, d in zip(conv[1:], dense[1:]))
-    assert ns["keeps"]["convolutional"] > ns["keeps"]["dense"]
+    assert ns["keeps"]["convolutional"] > ns["keeps"]["dense"] >= 0
+    # the shifted digits lose no ink at the edge: moved six pixels either way, they keep it all
+    inked = np.count_nonzero(ns["x_some"], axis=(1, 2))
+    for right in (ns["shifts"][-1], -ns["shifts"][-1]):
+        moved = ns["shift"](ns["x_some"], right=right)
+        assert np.array_equal(np.count_nonzero(moved, axis=(1, 2)), inked)
     # the pen draws strokes about as wide as MNIST's
     assert np.median(ns["mnist_widths"]) == 3
     assert 2 <= ns["pen_on_grid"] <= 3
@@ -609,6 +614,14 @@ def draw_a_digit_inside(ns):
         if "kernel" in layer:
             assert "scale" in layer["kernel"] and "scale" not in layer["bias"]
     assert ns["changed_by_bits"][4, "cnn"] > ns["changed_by_bits"][8, "cnn"]
+    # fewer bits: larger rounding errors on average and at worst, not for every weight
+    for name in ("mlp", "cnn"):
+        mean = [ns["errors"][bits, name].mean() for bits in (8, 6, 4)]
+        worst = [ns["errors"][bits, name].max() for bits in (8, 6, 4)]
+        assert mean == sorted(mean) and worst == sorted(worst)
+    assert np.any(ns["errors"][6, "cnn"] < ns["errors"][8, "cnn"])
+    # many of the inputs of each layer that multiplies are zero, but not all
+    assert 0 < min(ns["zero_inputs"]) < max(ns["zero_inputs"]) < 1
     assert 16 <= ns["n_mixed"] < 32
     assert 10 < ns["receptive"] < 20
     assert ns["zeros_last"] > ns["zeros_first"]

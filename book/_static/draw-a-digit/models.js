@@ -38,8 +38,8 @@ function span(length, size, stride, padding) {
 // weights for every output channel.
 //
 // For each output pixel, the loop first lists the window's non-zero inputs
-// and the kernel rows they meet (zeros add nothing, and a third to three
-// quarters of a layer's inputs are zero); then it adds them up for eight
+// and the kernel rows they meet (zeros add nothing, and blank paper and ReLU
+// make many of a layer's inputs zero); then it adds them up for eight
 // output channels at a time, in eight local sums the engine can keep in
 // registers, which reads each weight once.
 //

@@ -27,6 +27,7 @@ from pybtex.richtext import Text
 from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import Node, node
+from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.style.template import year
 
@@ -100,7 +101,7 @@ class AuthorLabelYearReferenceStyle(AuthorYearReferenceStyle):
 def setup(app):
     register_plugin("pybtex.style.labels", "book_author_year", AuthorYearLabelStyle)
     register_plugin("pybtex.style.formatting", "book_author_year", AuthorYearStyle)
-    register_plugin(
+    register_bibtex_plugin(
         "sphinxcontrib.bibtex.style.referencing", "book_author_year", AuthorLabelYearReferenceStyle
     )
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -620,7 +620,8 @@ def test_an_emptied_or_unreadable_box_gets_its_last_value_back(figures, name):
         if typed:
             figure.page.keyboard.type(typed)
         figure.page.keyboard.press("Tab")
-        assert field.input_value() == shown, (typed, field.input_value())
+        # the same number (a box typed as "1.0" comes back written "1")
+        assert float(field.input_value()) == float(shown), (typed, field.input_value())
         assert figure.state() == before
 
 

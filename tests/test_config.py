@@ -11,7 +11,6 @@ import importlib
 import pkgutil
 
 import pytest
-import yaml
 
 from booktools import paths
 
@@ -28,7 +27,7 @@ def final_extensions() -> list[str]:
 
 
 def test_the_extensions_are_listed_in_one_place():
-    sphinx = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))["sphinx"]
+    sphinx = paths.config()["sphinx"]
     for ignored in ("extra_extensions", "local_extensions"):
         assert ignored not in sphinx, (
             f"_config.yml: sphinx.{ignored} is ignored while sphinx.config.extensions is set; "

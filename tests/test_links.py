@@ -32,10 +32,7 @@ ATTRIBUTES = {"a": "href", "img": "src", "link": "href", "script": "src", "sourc
 
 def site_prefix() -> str:
     """The published site's path (html.baseurl in _config.yml): the 404 page's links start with it."""
-    import yaml
-
-    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
-    return urlsplit(config["html"]["baseurl"]).path
+    return urlsplit(paths.config()["html"]["baseurl"]).path
 
 
 SITE_PREFIX = site_prefix()

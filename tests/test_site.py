@@ -116,9 +116,7 @@ def test_each_chapter_offers_its_notebook_and_source(chapter):
 
 
 def launch_settings():
-    import yaml
-
-    config = yaml.safe_load((paths.CONFIG).read_text(encoding="utf-8"))
+    config = paths.config()
     url = config["repository"]["url"].rstrip("/")
     org_repo = url.removeprefix("https://github.com/")
     return url, org_repo, config["repository"]["branch"]
@@ -164,10 +162,7 @@ def test_previous_and_next_links_follow_the_table_of_contents():
 
 
 def site_url() -> str:
-    import yaml
-
-    config = yaml.safe_load(paths.CONFIG.read_text(encoding="utf-8"))
-    return config["html"]["baseurl"]
+    return paths.config()["html"]["baseurl"]
 
 
 def front_matter(relative: Path) -> dict:

@@ -136,12 +136,12 @@ def brief_run(seed, network, n_fit, epochs, units=None, batch_size=64):
     return {"val_loss": float(loss), "val_accuracy": float(accuracy)}
 
 
-def cnn_without(seed, refinement, n_fit, epochs, n_judged, batch_size=128):
+def cnn_without(seed, refinement, n_fit, epochs, batch_size=128):
     """The book's network without one refinement, trained on the first n_fit fit images.
 
     ``refinement`` is "shift", "batch normalization", "dropout", "third convolution",
-    "schedule", or None to keep all five. Returns the loss and accuracy on the first
-    n_judged images of the validation set.
+    "schedule", or None to keep all five. Returns the loss and accuracy on the
+    validation set.
     """
     (x_fit, y_fit), (x_val, y_val) = fit_and_validation(channel=True)
     keras.utils.set_random_seed(seed)
@@ -168,18 +168,18 @@ def cnn_without(seed, refinement, n_fit, epochs, n_judged, batch_size=128):
         metrics=["accuracy"],
     )
     model.fit(x_fit[:n_fit], y_fit[:n_fit], epochs=epochs, batch_size=batch_size, verbose=0)
-    settle_normalization(model, x_fit[:1000])  # its first 1,000 training images
-    loss, accuracy = model.evaluate(x_val[:n_judged], y_val[:n_judged], batch_size=1000, verbose=0)
+    recalibrate_normalization(model, x_fit[:1000])  # its first 1,000 training images
+    loss, accuracy = model.evaluate(x_val, y_val, batch_size=1000, verbose=0)
     return {"val_loss": float(loss), "val_accuracy": float(accuracy)}
 
 
-def settle_normalization(model, images):
+def recalibrate_normalization(model, images):
     """Set each BatchNormalization layer's running averages to its inputs' statistics on images.
 
-    In a short training the running averages, which move 1 % of the way per step,
-    still lag far behind the batches' statistics; these are close to the values they
-    approach once the weights stop changing. Layer by layer, in order, so that each
-    layer sees its inputs as prediction will.
+    The statistics are those of the inputs as prediction sees them (the shift layer
+    does nothing then), layer by layer, in order, so that each layer sees its inputs
+    as they will be. In a short training the running averages, which move 1 % of the
+    way per step, are still far from them.
     """
     for layer in model.layers:
         if isinstance(layer, keras.layers.BatchNormalization):

@@ -309,7 +309,7 @@ def _activate(x: np.ndarray, activation: str) -> np.ndarray:
     return x
 
 
-def forward(spec: dict, images: np.ndarray, every_layer: bool = False, batch: int = 200):
+def forward(spec: dict, images: np.ndarray, every_layer: bool = False, batch: int = 1000):
     """Run the JSON's network on ``images`` in float64, as the page does.
 
     Returns the probabilities (n, 10); with ``every_layer``, a list of each

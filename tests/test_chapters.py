@@ -63,6 +63,9 @@ def mnist(ns):
     assert ns["right_raw"] == ns["right_scaled"]
     assert ns["sure_share"] > 0.9 and ns["confidence_scaled"] < 0.3
     assert ns["loss_raw"] > 20 * ns["loss_scaled"] and abs(ns["loss_scaled"] - np.log(10)) < 0.3
+    # and after one epoch of training, every scaled run beats every raw one on validation
+    runs = ns["scale_runs"]["val_accuracy"]
+    assert runs.loc["scaled"].min() > runs.loc["raw"].max()
     # exercise: the test set's largest pixel is 255 too, but thousands of images are dimmer
     assert ns["x_test"].max() == 1.0 and (ns["darkest"]["training"] < 1).sum() > 1000
 

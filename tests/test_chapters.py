@@ -405,10 +405,14 @@ def from_scratch(ns):
     assert grad_small < ns["scales"]["glorot"][5] / 10
     assert right_big == right_small and abs(z_big / z_small / 1e4 - 1) < 1e-3
     # He's initialisation keeps a deep ReLU stack's signal, Glorot's shrinks it both ways
-    (glorot_forward, glorot_backward), (he_forward, he_backward) = (
+    (glorot_forward, glorot_backward, glorot_kernel), (he_forward, he_backward, he_kernel) = (
         ns["stack"]["Glorot"],
         ns["stack"]["He"],
     )
+    # ... yet relative to the kernels, Glorot's kernel gradients are alike from layer to layer,
+    # and all far below He's
+    assert max(glorot_kernel) / min(glorot_kernel) < 2
+    assert min(np.array(he_kernel) / np.array(glorot_kernel)) > 10
     assert (
         glorot_forward[-1] < glorot_forward[0] / 10
         and glorot_backward[0] < glorot_backward[-1] / 10

@@ -13,8 +13,8 @@ from .experiments import hold_out
 from .models import build_mlp, compile_mlp
 
 
-def pixel_scale_run(seed, divide_by, epochs=1):
-    """Part I's classifier, trained on the fit set with every pixel divided by ``divide_by``.
+def pixel_scale_run(seed, divide_by, n_fit, epochs=1):
+    """Part I's classifier, trained on the first n_fit fit images, every pixel divided by ``divide_by``.
 
     Returns its loss and accuracy on the validation set, scaled the same way.
     """
@@ -23,6 +23,6 @@ def pixel_scale_run(seed, divide_by, epochs=1):
     keras.utils.set_random_seed(seed)
     model = build_mlp()
     compile_mlp(model)
-    model.fit(x_fit, y_fit, epochs=epochs, batch_size=64, verbose=0)
+    model.fit(x_fit[:n_fit], y_fit[:n_fit], epochs=epochs, batch_size=64, verbose=0)
     loss, accuracy = model.evaluate(x_val, y_val, batch_size=1000, verbose=0)
     return {"val_loss": float(loss), "val_accuracy": float(accuracy)}

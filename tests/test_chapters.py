@@ -595,6 +595,10 @@ def draw_a_digit(ns):
     for right in (ns["shifts"][-1], -ns["shifts"][-1]):
         moved = ns["shift"](ns["x_some"], right=right)
         assert np.array_equal(np.count_nonzero(moved, axis=(1, 2)), inked)
+    # nor out of the convolutional network's sight: moved right, columns 26 and 27 stay blank
+    assert not ns["shift"](ns["x_some"], right=ns["shifts"][-1])[:, :, 26:].any()
+    # shapes that are no digit still get a digit, with a probability above 0.8
+    assert all(value > 0.8 for value in ns["sure"].values())
     # the pen draws strokes about as wide as MNIST's
     assert np.median(ns["mnist_widths"]) == 3
     assert 2 <= ns["pen_on_grid"] <= 3

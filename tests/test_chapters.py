@@ -627,7 +627,9 @@ def draw_a_digit_inside(ns):
     # many of the inputs of each layer that multiplies are zero, but not all
     assert 0 < min(ns["zero_inputs"]) < max(ns["zero_inputs"]) < 1
     assert 16 <= ns["n_mixed"] < 32
-    assert 10 < ns["receptive"] < 20
+    assert 10 < ns["receptive"] < ns["receptive_pooled"] < 20
+    # one scale per unit rounds many folded weights to zero, few unfolded ones
+    assert ns["zeros"][1] > 10 * ns["zeros"]["unfolded"]
     assert ns["zeros_last"] > ns["zeros_first"]
     assert ns["best_horizontal"] != ns["best_vertical"]
     assert_filters_figure(ns["filters_figure"], ns["kernel"])

@@ -602,6 +602,10 @@ def draw_a_digit(ns):
     for right in (ns["shifts"][-1], -ns["shifts"][-1]):
         moved = ns["shift"](ns["x_some"], right=right)
         assert np.array_equal(np.count_nonzero(moved, axis=(1, 2)), inked)
+    # nor out of the convolutional network's sight: moved right, columns 26 and 27 stay blank
+    assert not ns["shift"](ns["x_some"], right=ns["shifts"][-1])[:, :, 26:].any()
+    # shapes that are no digit still get a digit, with a probability above 0.8
+    assert all(value > 0.8 for value in ns["sure"].values())
     # the pen draws strokes about as wide as MNIST's
     assert np.median(ns["mnist_widths"]) == 3
     assert 2 <= ns["pen_on_grid"] <= 3
@@ -630,7 +634,9 @@ def draw_a_digit_inside(ns):
     # many of the inputs of each layer that multiplies are zero, but not all
     assert 0 < min(ns["zero_inputs"]) < max(ns["zero_inputs"]) < 1
     assert 16 <= ns["n_mixed"] < 32
-    assert 10 < ns["receptive"] < 20
+    assert 10 < ns["receptive"] < ns["receptive_pooled"] < 20
+    # one scale per unit rounds many folded weights to zero, few unfolded ones
+    assert ns["zeros"][1] > 10 * ns["zeros"]["unfolded"]
     assert ns["zeros_last"] > ns["zeros_first"]
     assert ns["best_horizontal"] != ns["best_vertical"]
     assert_filters_figure(ns["filters_figure"], ns["kernel"])

@@ -29,7 +29,7 @@ def train_linear(seed):
     n_fit = len(x_train) - len(x_train) // 10  # the first nine tenths, as validation_split=0.1
     keras.utils.set_random_seed(seed)
     model = build_linear()
-    model.compile(  # as compile_mlp does, running 32 batches in each call into TensorFlow
+    model.compile(  # as compile_mlp does, plus 32 batches in each call into TensorFlow
         optimizer="adam",
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],

@@ -526,6 +526,13 @@ def batch_size(ns):
     per_update = sweep["milliseconds per update"]
     fits = 0 < ns["fixed_ms"] < per_update[16] and ns["per_image_ms"] > 0
     assert ns["fixed_consistent"] == fits
+    # which batch size was fastest, and what a still larger batch saved, come from the times
+    assert ns["fastest"] == seconds.idxmin() > 16
+    ratio_small, ratio_large = seconds[64] / seconds[16], seconds[1024] / seconds[256]
+    assert ns["saving_consistent"] == (ratio_small < ratio_large < 1)
+    assert ("took longer" in ns["saving_words"]) == (ratio_large >= 1)
+    # the rate the page starts from is below the one that won training-dynamics' sweep
+    assert float(ns["best_rate"]) > 0.001
     # after the same epochs, every run with batches of 1024 is behind every run with 64,
     # and a larger learning rate helps them
     final = ns["final"]

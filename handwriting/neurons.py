@@ -7,9 +7,10 @@ tests/test_library.py fails when the cell and this module differ.
 
 ``line_data`` and ``train_neuron`` are the data and the training that
 book/neuron-training.md runs in its own cells, step by step, so that the
-model store (``trained("neuron")``) can hand the trained neuron to a later
-page (book/activations.md, whose interactive neuron starts from it);
-tests/test_chapters.py fails when the stored neuron and the chapter's differ.
+model store (``trained("neuron")``) can hand the trained neuron to the
+earlier page book/neurons.md, whose interactive neuron starts untrained and
+offers the trained one behind a button; tests/test_chapters.py fails when the
+stored neuron and the chapter's differ.
 """
 
 import keras

@@ -94,9 +94,10 @@ def classifier_run(seed, n_fit, epochs, batch_size=64, **settings):
         steps_per_execution=32,  # 32 batches per call into TensorFlow: faster, same updates
         **settings,
     )
-    hidden = keras.Model(model.inputs, model.layers[1].output)
-    silent = np.all(hidden.predict(x_val, batch_size=1000, verbose=0) == 0, axis=0)
-    probabilities = model.predict(x_val, batch_size=1000, verbose=0)
+    # Direct calls in inference mode: predict() would compile a function for each new model.
+    hidden = keras.Model(model.inputs[0], model.layers[1].output)
+    silent = np.all(keras.ops.convert_to_numpy(hidden(x_val, training=False)) == 0, axis=0)
+    probabilities = keras.ops.convert_to_numpy(model(x_val, training=False))
     wrong = probabilities.argmax(axis=1) != y_val
     return {
         **{name: [float(value) for value in values] for name, values in history.items()},

@@ -5,7 +5,8 @@ This step of the finishing pass, for every PNG figure of the site (``_images``):
 - scales the image down if it is wider than twice the widest column it is shown in
   (a high-density screen needs no more), then writes it again as a 256-colour PNG
   when that is smaller, as it is for the book's plots and diagrams (about a third
-  of the bytes; the test pictures of MNIST are grey and lose nothing);
+  of the bytes; the test pictures of MNIST are grey and lose nothing), unless the
+  256 colours would visibly change some (a colour bar's shades);
 - gives every ``<img>`` of a page's article that shows it its ``width`` and
   ``height``, so the browser reserves its place before it arrives and nothing shifts;
 - sizes and compresses matplotlib's animations like any figure: the moved-data
@@ -28,6 +29,8 @@ from booktools.sphinx import markup
 #: The widest the article column gets, in CSS pixels (sphinx-book-theme, wide screen).
 MAX_DISPLAY_WIDTH = 900
 MAX_PIXELS_WIDE = 2 * MAX_DISPLAY_WIDTH
+#: How far, in 0-255 units per channel, a 256-colour copy may move a colour (see faithful).
+MAX_COLOUR_ERROR = 16
 #: The PNG text chunk that marks a processed figure (named when this was book_figures.py).
 MARKER = "book_figures"
 
@@ -51,11 +54,32 @@ def optimise(path: Path) -> tuple[int, int]:
     info.add_text(MARKER, f"{size[0]}x{size[1]}")
     candidates = [_png(image, info)]
     if image.mode in ("RGB", "L"):
-        candidates.append(_png(image.quantize(256, dither=Image.Dither.NONE), info))
+        quantized = image.quantize(256, dither=Image.Dither.NONE)
+        if faithful(image, quantized):
+            candidates.append(_png(quantized, info))
     best = min(candidates, key=len)
     if len(best) < len(original):
         path.write_bytes(best)
     return size
+
+
+def faithful(image, quantized) -> bool:
+    """Whether a 256-colour copy keeps the picture's colours: 999 pixels in 1,000 within
+    MAX_COLOUR_ERROR in every channel.
+
+    Median cut gives its 256 colours to the most common ones; a colour bar's rare
+    shades can come out visibly wrong (bands, steps) while a plot of a few colours
+    loses nothing. Such a figure stays in full colour.
+    """
+    import numpy as np
+
+    error = np.abs(
+        np.asarray(image, dtype=np.int16)
+        - np.asarray(quantized.convert(image.mode), dtype=np.int16)
+    )
+    if error.ndim == 3:
+        error = error.max(axis=-1)
+    return float(np.percentile(error, 99.9)) <= MAX_COLOUR_ERROR
 
 
 def _png(image, info) -> bytes:
